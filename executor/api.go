@@ -31,7 +31,8 @@ type Options struct {
 	Providers *providers.Registry
 	Finalizer Finalizer
 	// Persist writes a state snapshot durably (state.Store.Write). It is
-	// called after every finished change, never concurrently.
+	// called after changes finish, never concurrently, and once more at
+	// the end.
 	Persist     func(*state.State) error
 	Parallelism int // 0 means 10
 	Hooks       Hooks
@@ -47,13 +48,4 @@ type Result struct {
 	Elapsed time.Duration
 	Err     error
 	Skipped bool // not started: a dependency failed or Stop was closed
-}
-
-// Apply carries out opts.Plan and returns the new state (already
-// persisted) and one result per change that was not a no-op. Cancelling
-// ctx abandons changes in flight (the second Ctrl-C); state then still
-// records every change that finished. The error is non-nil when any
-// change failed or state could not be written.
-func Apply(ctx context.Context, opts Options) (*state.State, []Result, error) {
-	return opts.Plan.PriorState, nil, nil
 }

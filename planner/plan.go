@@ -13,9 +13,9 @@ import (
 type Mode byte
 
 const (
-	NormalMode  Mode = iota // converge the world to the configuration
-	DestroyMode             // delete everything recorded
-	RefreshOnlyMode         // only record drift in state
+	NormalMode      Mode = iota // converge the world to the configuration
+	DestroyMode                 // delete everything recorded
+	RefreshOnlyMode             // only record drift in state
 )
 
 // Plan is the result of planning: data, never modified once made.

@@ -29,6 +29,9 @@ type Config struct {
 	// Hash is a hex SHA-256 over every loaded file's name and content in
 	// the whole tree; a saved plan records it and apply compares.
 	Hash string
+
+	lookup SchemaLookup // resource schemas, shared by the tree
+	root   *Config      // the root module (c itself for the root)
 }
 
 // Berth is the root berth block.
@@ -68,6 +71,8 @@ type Variable struct {
 	Nullable    bool
 	Validations []*Validation
 	DeclRange   hcl.Range
+
+	dir string // the declaring module's directory, for functions in validations
 }
 
 // Validation is one `validation` block of a variable.
@@ -107,6 +112,7 @@ type Resource struct {
 	Schema    *schemas.Resource
 	DependsOn []hcl.Traversal
 	Lifecycle Lifecycle
+	Provider  string // reserved: the provider attribute, "" when unset
 	DeclRange hcl.Range // the block header
 	TypeRange hcl.Range
 }
@@ -137,4 +143,6 @@ type ModuleCall struct {
 	Inputs    map[string]*hcl.Attribute
 	DependsOn []hcl.Traversal
 	DeclRange hcl.Range
+
+	sourceRange hcl.Range
 }

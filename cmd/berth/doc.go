@@ -1,0 +1,13 @@
+// Command berth plans and applies container configurations written in HCL.
+//
+// The berth command is a thin CLI over berth's library packages: each
+// cobra command parses its flags, calls spec, planner, executor or state,
+// and hands the result to a renderer in package views.
+//
+// Terraform-style single-dash long flags (-out=FILE, -auto-approve) are
+// rewritten into pflag's double-dash form before cobra parses them; see
+// rewriteArgs.
+//
+// Exit codes follow LANGUAGE.md §9: 0 success, 1 error, 2 only for
+// plan -detailed-exitcode with changes.
+package main

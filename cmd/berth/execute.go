@@ -1,0 +1,161 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/signal"
+	"sync"
+	"syscall"
+
+	"github.com/berthhq/berth/cmd/berth/views"
+	"github.com/berthhq/berth/executor"
+	"github.com/berthhq/berth/planner"
+	"github.com/berthhq/berth/schemas/addrs"
+	"github.com/berthhq/berth/state"
+	"github.com/spf13/cobra"
+)
+
+// apply carries out p, showing progress, and reports the outcome.
+func (op *operation) apply(cmd *cobra.Command, p *planner.Plan) error {
+	a := op.app
+	stdout := cmd.OutOrStdout()
+	colors := a.colors(stdout)
+	ctx, cancel := context.WithCancel(cmd.Context())
+	defer cancel()
+	stop, stopped, release := a.interrupts(cancel)
+	defer release()
+
+	ids := &idIndex{}
+	progress := views.NewProgress(stdout, colors)
+	progress.ID = ids.get
+	opts, err := op.options()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout)
+	newState, results, err := executor.Apply(ctx, executor.Options{
+		Plan:        p,
+		Providers:   op.reg,
+		Finalizer:   planner.NewEvaluator(opts, p),
+		Persist:     func(st *state.State) error { return ids.persist(op.store, st) },
+		Parallelism: op.flags.parallelism,
+		Hooks:       progress,
+		Stop:        stop,
+	})
+	progress.Stop()
+	if failed := a.reportFailures(results, err); failed {
+		return errReported
+	}
+	if skipped := countSkipped(results); stopped() && skipped > 0 {
+		a.errorf("apply stopped by an interrupt: %d change(s) were not started; run berth apply again to finish", skipped)
+		return errReported
+	}
+	views.WriteApplyComplete(stdout, results, p.Mode == planner.DestroyMode, colors)
+	if p.Mode != planner.DestroyMode && newState != nil && len(newState.Outputs) > 0 {
+		fmt.Fprintf(stdout, "\n%s\n\n", colors.Bold(colors.Green("Outputs:")))
+		return views.WriteOutputs(stdout, newState.Outputs)
+	}
+	return nil
+}
+
+// reportFailures prints every failed change with its error, and err when
+// no change accounts for it; it reports whether anything failed.
+func (a *app) reportFailures(results []executor.Result, err error) bool {
+	failed := false
+	for _, r := range results {
+		if r.Err != nil {
+			failed = true
+			a.errorf("%s: %v", r.Addr, r.Err)
+		}
+	}
+	if err != nil && !failed {
+		a.errorf("%v", err)
+		failed = true
+	}
+	if failed {
+		if n := countSkipped(results); n > 0 {
+			fmt.Fprintf(a.stderr, "%d change(s) were not started because of the errors above.\n", n)
+		}
+	}
+	return failed
+}
+
+func countSkipped(results []executor.Result) int {
+	n := 0
+	for _, r := range results {
+		if r.Skipped {
+			n++
+		}
+	}
+	return n
+}
+
+// interrupts turns the first SIGINT or SIGTERM into closing stop (finish
+// what runs, start nothing new) and the second into cancel (abandon it).
+// stopped reports whether stop was closed; release ends the handling.
+func (a *app) interrupts(cancel context.CancelFunc) (stop <-chan struct{}, stopped func() bool, release func()) {
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	stopCh, done := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	var mu sync.Mutex
+	was := false
+	go func() {
+		select {
+		case <-sigs:
+			mu.Lock()
+			was = true
+			mu.Unlock()
+			fmt.Fprintln(a.stderr, "\nInterrupt received. Finishing changes in flight; press Ctrl-C again to abandon them.")
+			close(stopCh)
+		case <-done:
+			return
+		}
+		select {
+		case <-sigs:
+			fmt.Fprintln(a.stderr, "\nTwo interrupts received. Abandoning changes in flight; state records what finished.")
+			cancel()
+		case <-done:
+		}
+	}()
+	stopped = func() bool { mu.Lock(); defer mu.Unlock(); return was }
+	release = func() { once.Do(func() { signal.Stop(sigs); close(done) }) }
+	return stopCh, stopped, release
+}
+
+// idIndex remembers the id attribute of every recorded instance as of the
+// last persisted state, for the progress view's "[id=...]".
+type idIndex struct {
+	mu  sync.Mutex
+	ids map[string]string
+}
+
+// persist writes st and indexes its ids.
+func (x *idIndex) persist(store *state.Store, st *state.State) error {
+	if err := store.Write(st); err != nil {
+		return err
+	}
+	ids := make(map[string]string, len(st.Resources))
+	for _, r := range st.Resources {
+		var attrs struct {
+			ID any `json:"id"`
+		}
+		if json.Unmarshal(r.Attributes, &attrs) == nil {
+			if s, ok := attrs.ID.(string); ok && s != "" {
+				ids[r.Addr.String()] = s
+			}
+		}
+	}
+	x.mu.Lock()
+	x.ids = ids
+	x.mu.Unlock()
+	return nil
+}
+
+func (x *idIndex) get(addr addrs.Instance) string {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.ids[addr.String()]
+}

@@ -1,0 +1,202 @@
+package views
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/zclconf/go-cty/cty"
+)
+
+func spaces(n int) string { return strings.Repeat(" ", n) }
+
+// normal replaces cty.NilVal by a null value and drops marks, so that
+// renderers can inspect any value safely.
+func normal(v cty.Value) cty.Value {
+	if v == cty.NilVal {
+		return cty.NullVal(cty.DynamicPseudoType)
+	}
+	v, _ = v.UnmarkDeep()
+	return v
+}
+
+// isNull reports whether v is known and null (cty.NilVal counts).
+func isNull(v cty.Value) bool {
+	v = normal(v)
+	return v.IsKnown() && v.IsNull()
+}
+
+// primitive renders a known, non-null primitive value as HCL.
+func primitive(v cty.Value) string {
+	switch v.Type() {
+	case cty.String:
+		return quote(v.AsString())
+	case cty.Number:
+		return v.AsBigFloat().Text('f', -1)
+	case cty.Bool:
+		if v.True() {
+			return "true"
+		}
+		return "false"
+	}
+	return v.GoString()
+}
+
+// quote renders s as an HCL quoted string.
+func quote(s string) string {
+	q := strconv.Quote(s)
+	q = strings.ReplaceAll(q, "${", "$${")
+	return strings.ReplaceAll(q, "%{", "%%{")
+}
+
+// isIdent reports whether s can be written bare as an HCL attribute name.
+func isIdent(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, c := range s {
+		letter := c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+		if !letter && (i == 0 || !(c == '-' || c >= '0' && c <= '9')) {
+			return false
+		}
+	}
+	return true
+}
+
+// keyString renders a map key (always quoted) or an object attribute
+// name (bare when it can be).
+func keyString(k string, isMap bool) string {
+	if isMap || !isIdent(k) {
+		return quote(k)
+	}
+	return k
+}
+
+// isCollection reports whether ty renders over several lines.
+func isCollection(ty cty.Type) bool {
+	return ty.IsListType() || ty.IsSetType() || ty.IsTupleType() || ty.IsMapType() || ty.IsObjectType()
+}
+
+func isSequence(ty cty.Type) bool {
+	return ty.IsListType() || ty.IsSetType() || ty.IsTupleType()
+}
+
+func isKeyed(ty cty.Type) bool { return ty.IsMapType() || ty.IsObjectType() }
+
+// elements returns the elements of a known sequence; null gives none.
+func elements(v cty.Value) []cty.Value {
+	v = normal(v)
+	if !v.IsKnown() || v.IsNull() || !isSequence(v.Type()) {
+		return nil
+	}
+	out := make([]cty.Value, 0, v.LengthInt())
+	for it := v.ElementIterator(); it.Next(); {
+		_, e := it.Element()
+		out = append(out, e)
+	}
+	return out
+}
+
+// keys returns the sorted keys of a known map or object; null gives none.
+func keys(v cty.Value) []string {
+	v = normal(v)
+	if !v.IsKnown() || v.IsNull() {
+		return nil
+	}
+	var out []string
+	switch {
+	case v.Type().IsObjectType():
+		for k := range v.Type().AttributeTypes() {
+			out = append(out, k)
+		}
+	case v.Type().IsMapType():
+		for it := v.ElementIterator(); it.Next(); {
+			k, _ := it.Element()
+			out = append(out, k.AsString())
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// member returns v's attribute or map element k, or null when v is null
+// or lacks it, or unknown when v is unknown.
+func member(v cty.Value, k string) cty.Value {
+	v = normal(v)
+	switch {
+	case !v.IsKnown():
+		return cty.DynamicVal
+	case v.IsNull():
+		return cty.NullVal(cty.DynamicPseudoType)
+	case v.Type().IsObjectType():
+		if v.Type().HasAttribute(k) {
+			return v.GetAttr(k)
+		}
+	case v.Type().IsMapType():
+		if key := cty.StringVal(k); v.HasIndex(key).True() {
+			return v.Index(key)
+		}
+	}
+	return cty.NullVal(cty.DynamicPseudoType)
+}
+
+// equal reports whether two values are known and the same.
+func equal(a, b cty.Value) bool {
+	a, b = normal(a), normal(b)
+	if !a.IsWhollyKnown() || !b.IsWhollyKnown() {
+		return false
+	}
+	if a.IsNull() || b.IsNull() {
+		return a.IsNull() && b.IsNull()
+	}
+	eq := a.Equals(b)
+	return eq.IsKnown() && eq.True()
+}
+
+// FormatValue renders v as HCL at indentation ind: the column its first
+// line starts at, which nested lines are indented from.
+func FormatValue(v cty.Value, ind int) string { return format(v, ind, nil, nil) }
+
+// format is FormatValue that prints "(sensitive value)" for the paths
+// sensitive reports (nil: none).
+func format(v cty.Value, ind int, path cty.Path, sensitive func(cty.Path) bool) string {
+	v = normal(v)
+	switch {
+	case sensitive != nil && len(path) > 0 && sensitive(path) && !v.IsNull():
+		return "(sensitive value)"
+	case !v.IsKnown():
+		return "(known after apply)"
+	case v.IsNull():
+		return "null"
+	case isSequence(v.Type()):
+		if v.LengthInt() == 0 {
+			return "[]"
+		}
+		var b strings.Builder
+		b.WriteString("[\n")
+		for it := v.ElementIterator(); it.Next(); {
+			k, e := it.Element()
+			b.WriteString(spaces(ind+4) + format(e, ind+4, child(path, cty.IndexStep{Key: k}), sensitive) + ",\n")
+		}
+		return b.String() + spaces(ind) + "]"
+	case isKeyed(v.Type()):
+		ks := keys(v)
+		if len(ks) == 0 {
+			return "{}"
+		}
+		isMap := v.Type().IsMapType()
+		pad := 0
+		for _, k := range ks {
+			pad = max(pad, len(keyString(k, isMap)))
+		}
+		var b strings.Builder
+		b.WriteString("{\n")
+		for _, k := range ks {
+			name := keyString(k, isMap)
+			rhs := format(member(v, k), ind+4, child(path, keyStep(k, isMap)), sensitive)
+			b.WriteString(spaces(ind+4) + name + spaces(pad-len(name)) + " = " + rhs + "\n")
+		}
+		return b.String() + spaces(ind) + "}"
+	}
+	return primitive(v)
+}

@@ -1,0 +1,252 @@
+package planner
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/berthhq/berth/providers"
+	"github.com/berthhq/berth/schemas"
+	"github.com/berthhq/berth/schemas/addrs"
+	"github.com/berthhq/berth/spec"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// planResource expands one resource block and plans each instance. It
+// reports false when the resource could not be planned.
+func (r *run) planResource(ctx context.Context, n *graphNode) bool {
+	rc := n.resource
+	if !r.targets.plansResource(rc.Addr) {
+		return true // untargeted: its recorded values stay visible
+	}
+	scope := r.ev.scope(n.module, spec.RepetitionData{})
+	keys, reps, diags := expand(scope, rc)
+	r.addDiags(diags)
+	if diags.HasErrors() {
+		r.markFailed(rc.Addr)
+		return false
+	}
+	r.values.resetResource(rc.Addr)
+	ok := true
+	for i, key := range keys {
+		addr := rc.Addr.Instance(key)
+		if !r.targets.plansInstance(addr) {
+			r.keepPrior(addr)
+			continue
+		}
+		if !r.planInstance(ctx, n.module, rc, addr, reps[i]) {
+			ok = false
+		}
+	}
+	if !ok {
+		r.markFailed(rc.Addr)
+	}
+	return ok
+}
+
+func (r *run) markFailed(a addrs.Resource) {
+	r.mu.Lock()
+	r.failed[a.String()] = true
+	r.mu.Unlock()
+}
+
+// keepPrior keeps an untargeted instance's recorded value visible.
+func (r *run) keepPrior(addr addrs.Instance) {
+	rs := r.prior.Resource(addr)
+	if rs == nil {
+		return
+	}
+	if schema, ok := r.opts.Providers.Schema(addr.Type); ok {
+		if v, err := rs.Value(schema.Block.ImpliedType()); err == nil {
+			r.values.set(addr, v)
+		}
+	}
+}
+
+// expand evaluates count or for_each and returns the instance keys in
+// order with each instance's repetition data.
+func expand(scope *spec.Scope, rc *spec.Resource) ([]addrs.Key, []spec.RepetitionData, hcl.Diagnostics) {
+	switch {
+	case rc.Count != nil:
+		n, diags := scope.EvalCount(rc.Count)
+		if diags.HasErrors() {
+			return nil, nil, diags
+		}
+		keys := make([]addrs.Key, n)
+		reps := make([]spec.RepetitionData, n)
+		for i := 0; i < n; i++ {
+			keys[i] = addrs.IntKeyOf(i)
+			reps[i] = spec.RepetitionData{CountIndex: cty.NumberIntVal(int64(i))}
+		}
+		return keys, reps, diags
+	case rc.ForEach != nil:
+		m, diags := scope.EvalForEach(rc.ForEach)
+		if diags.HasErrors() {
+			return nil, nil, diags
+		}
+		names := sortedKeys(m)
+		keys := make([]addrs.Key, len(names))
+		reps := make([]spec.RepetitionData, len(names))
+		for i, k := range names {
+			keys[i] = addrs.StringKeyOf(k)
+			reps[i] = spec.RepetitionData{EachKey: cty.StringVal(k), EachValue: m[k]}
+		}
+		return keys, reps, diags
+	}
+	return []addrs.Key{{}}, []spec.RepetitionData{{}}, nil
+}
+
+// instanceName is the default runtime name of an instance: the label, or
+// label-0 / label-key for count and for_each instances.
+func instanceName(label string, k addrs.Key) string {
+	switch k.Kind {
+	case addrs.IntKey:
+		return label + "-" + strconv.Itoa(k.Int)
+	case addrs.StringKey:
+		return label + "-" + k.Str
+	}
+	return label
+}
+
+// planInstance evaluates one instance's configuration, asks its provider
+// to plan it and records the change.
+func (r *run) planInstance(ctx context.Context, cfg *spec.Config, rc *spec.Resource, addr addrs.Instance, rep spec.RepetitionData) bool {
+	schema := rc.Schema
+	prov, pname, found := r.opts.Providers.ForType(addr.Type)
+	if !found {
+		r.addDiags(hcl.Diagnostics{{Severity: hcl.DiagError, Summary: fmt.Sprintf("No provider serves resource type %q", addr.Type), Subject: rc.TypeRange.Ptr()}})
+		return false
+	}
+	scope := r.ev.scope(cfg, rep)
+	config, sensitive, diags := scope.EvalBodyWithMarks(rc.Body, &schema.Block)
+	if diags.HasErrors() {
+		r.addDiags(diags)
+		return false
+	}
+	config = setDefaultName(config, instanceName(addr.Name, addr.Key))
+	vresp := prov.ValidateResource(ctx, providers.ValidateResourceRequest{TypeName: addr.Type, Config: config})
+	diags = append(diags, withSubject(providerDiags(addr.String(), "validate", vresp.Diagnostics), rc.DeclRange)...)
+	if vresp.Diagnostics.HasErrors() {
+		r.addDiags(diags)
+		return false
+	}
+
+	ty := schema.Block.ImpliedType()
+	prior, private, tainted, createBeforeDestroy := cty.NullVal(ty), []byte(nil), false, rc.Lifecycle.CreateBeforeDestroy
+	if rs := r.prior.Resource(addr); rs != nil {
+		v, err := rs.Value(ty)
+		if err != nil {
+			r.addDiags(append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: fmt.Sprintf("%s: state record is unreadable", addr), Detail: err.Error()}))
+			return false
+		}
+		prior, private, tainted = v, rs.Private, rs.Tainted
+		config = ignoreChanges(config, prior, rc.Lifecycle)
+	}
+
+	change := &ResourceChange{
+		Addr: addr, Provider: pname, Node: nodeOf(config), Schema: schema, Before: prior, Config: config,
+		SensitivePaths: sensitive, Private: private,
+		CreateBeforeDestroy: createBeforeDestroy, PreventDestroy: rc.Lifecycle.PreventDestroy,
+	}
+	planned, replacePaths, pdiags := planChange(ctx, prov, addr, schema, prior, config, private)
+	diags = append(diags, withSubject(pdiags, rc.DeclRange)...)
+	if diags.HasErrors() {
+		r.addDiags(diags)
+		return false
+	}
+	change.After, change.ReplacePaths = planned, replacePaths
+	r.chooseAction(change, tainted)
+	if change.Action.IsReplace() {
+		fresh, _, d := planChange(ctx, prov, addr, schema, cty.NullVal(ty), config, nil)
+		diags = append(diags, withSubject(d, rc.DeclRange)...)
+		change.After = fresh
+		if change.PreventDestroy {
+			diags = append(diags, preventDestroyDiag(addr, rc, "replace it")...)
+		}
+	}
+	r.addDiags(diags)
+	if diags.HasErrors() {
+		return false
+	}
+	r.values.set(addr, change.After)
+	r.record(change)
+	return true
+}
+
+// planChange asks the provider for the planned value and the paths that
+// force a replacement.
+func planChange(ctx context.Context, prov providers.Provider, addr addrs.Instance, schema *schemas.Resource, prior, config cty.Value, private []byte) (cty.Value, []cty.Path, hcl.Diagnostics) {
+	proposed := providers.ProposedNew(&schema.Block, prior, config)
+	resp := prov.PlanResourceChange(ctx, providers.PlanResourceChangeRequest{
+		TypeName: addr.Type, Prior: prior, Config: config, Proposed: proposed, Private: private,
+	})
+	diags := providerDiags(addr.String(), "plan", resp.Diagnostics)
+	if resp.Diagnostics.HasErrors() {
+		return cty.NilVal, nil, diags
+	}
+	planned := resp.Planned
+	if planned == cty.NilVal {
+		planned = proposed
+	}
+	if errs := planned.Type().TestConformance(schema.Block.ImpliedType()); len(errs) > 0 {
+		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError,
+			Summary: fmt.Sprintf("%s: provider planned a value of the wrong type", addr), Detail: errs[0].Error()})
+		return cty.NilVal, nil, diags
+	}
+	return planned, resp.RequiresReplace, diags
+}
+
+// chooseAction sets the change's action and reason.
+func (r *run) chooseAction(c *ResourceChange, tainted bool) {
+	key := c.Addr.String()
+	switch {
+	case c.Before.IsNull():
+		c.Action = Create
+		if r.gone[key] {
+			c.Reason = ReasonGone
+		}
+		return
+	case r.replace[key]:
+		c.Reason = ReasonReplaceByRequest
+	case tainted:
+		c.Reason = ReasonReplaceTainted
+	case len(c.ReplacePaths) > 0:
+		c.Reason = ReasonReplaceForceNew
+	case c.After.RawEquals(c.Before):
+		c.Action = NoOp
+		return
+	default:
+		c.Action = Update
+		if r.drifted[key] {
+			c.Reason = ReasonDrift
+		}
+		return
+	}
+	c.Action = DeleteThenCreate
+	if c.CreateBeforeDestroy {
+		c.Action = CreateThenDelete
+	}
+}
+
+// withSubject points diagnostics that have no range at rng.
+func withSubject(ds hcl.Diagnostics, rng hcl.Range) hcl.Diagnostics {
+	for _, d := range ds {
+		if d.Subject == nil {
+			d.Subject = rng.Ptr()
+		}
+	}
+	return ds
+}
+
+// nodeOf reads the optional "node" attribute of a configuration value.
+func nodeOf(v cty.Value) string {
+	if v.IsNull() || !v.IsKnown() || !v.Type().IsObjectType() || !v.Type().HasAttribute("node") {
+		return ""
+	}
+	n := v.GetAttr("node")
+	if n.IsNull() || !n.IsKnown() || n.Type() != cty.String {
+		return ""
+	}
+	return n.AsString()
+}

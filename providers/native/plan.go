@@ -1,0 +1,109 @@
+package native
+
+import (
+	"context"
+
+	"github.com/berthhq/berth/providers"
+	"github.com/berthhq/berth/schemas"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// PlanResourceChange plans every built-in type the same way: defaults
+// applied to the configuration, merged with prior state
+// (providers.ProposedNew), computed attributes unknown where only apply
+// can know them, and a replacement when a ForceNew attribute changes; a
+// replacement is planned as a fresh create. berth_data's output follows
+// its input. On in-place updates, computed attributes an update is known
+// to change become unknown (updateUnknowns).
+func (p *Provider) PlanResourceChange(ctx context.Context, req providers.PlanResourceChangeRequest) providers.PlanResourceChangeResponse {
+	rs, diags := schemaOf(req.TypeName)
+	if diags.HasErrors() {
+		return providers.PlanResourceChangeResponse{Diagnostics: diags}
+	}
+	schema := &rs.Block
+	if req.Config == cty.NilVal || req.Config.IsNull() {
+		return providers.PlanResourceChangeResponse{Planned: cty.NullVal(schema.ImpliedType()), Private: req.Private}
+	}
+	config, marks := req.Config.UnmarkDeepWithPaths()
+	config = providers.ApplyDefaults(schema, config)
+	prior := cty.NullVal(schema.ImpliedType())
+	if req.Prior != cty.NilVal && !req.Prior.IsNull() {
+		prior, _ = req.Prior.UnmarkDeep()
+	}
+
+	planned := planFrom(schema, req.TypeName, prior, config)
+	replace := providers.RequiresReplace(schema, prior, planned)
+	switch {
+	case len(replace) > 0:
+		planned = planFrom(schema, req.TypeName, cty.NullVal(schema.ImpliedType()), config)
+	case !prior.IsNull():
+		planned = updateUnknowns(req.TypeName, prior, planned)
+	}
+	return providers.PlanResourceChangeResponse{
+		Planned:         planned.MarkWithPaths(marks),
+		RequiresReplace: replace,
+		Private:         req.Private,
+	}
+}
+
+// planFrom is the generic plan of config against prior (null: create).
+func planFrom(schema *schemas.Block, typ string, prior, config cty.Value) cty.Value {
+	planned := providers.ProposedNew(schema, prior, config)
+	planned = providers.SetUnknownComputed(schema, planned, prior)
+	if typ == schemas.TypeData && planned.IsKnown() && !planned.IsNull() {
+		planned = withAttrs(planned, map[string]cty.Value{"output": planned.GetAttr("input")})
+	}
+	return planned
+}
+
+// updateRule says which computed attributes become unknown when an
+// in-place update changes any of the listed top-level attributes.
+type updateRule struct {
+	when    []string
+	unknown []string
+}
+
+// updateRules are the type-specific in-place update effects: a new
+// template rolls out a new revision and new replicas; scaling or moving
+// replicas changes the replica list and addresses; a new health check
+// starts over from "starting".
+var updateRules = map[string][]updateRule{
+	schemas.TypeDeployment: {
+		{when: []string{"template"}, unknown: []string{"revision", "replicas_status", "addresses"}},
+		{when: []string{"replicas", "placement"}, unknown: []string{"replicas_status", "addresses"}},
+	},
+	schemas.TypeContainer: {
+		{when: []string{"health"}, unknown: []string{"health_status"}},
+	},
+}
+
+func updateUnknowns(typ string, prior, planned cty.Value) cty.Value {
+	rules := updateRules[typ]
+	if len(rules) == 0 || !planned.IsKnown() || planned.IsNull() {
+		return planned
+	}
+	changed := map[string]bool{}
+	for _, p := range providers.DiffPaths(prior, planned) {
+		if len(p) == 0 {
+			continue
+		}
+		if s, ok := p[0].(cty.GetAttrStep); ok {
+			changed[s.Name] = true
+		}
+	}
+	set := map[string]cty.Value{}
+	for _, r := range rules {
+		for _, w := range r.when {
+			if !changed[w] {
+				continue
+			}
+			for _, u := range r.unknown {
+				set[u] = cty.UnknownVal(planned.Type().AttributeType(u))
+			}
+		}
+	}
+	if len(set) == 0 {
+		return planned
+	}
+	return withAttrs(planned, set)
+}

@@ -1,0 +1,134 @@
+package schemas
+
+import (
+	"slices"
+
+	"github.com/zclconf/go-cty/cty"
+)
+
+// deploymentSchema is the `deployment` resource: N replicas of a container
+// template, replaced by rolling updates. Template changes never replace the
+// deployment itself; they roll out a new revision, so nothing in it is
+// ForceNew.
+var deploymentSchema = &Resource{
+	Type: TypeDeployment,
+	Block: Block{
+		Description: "Replicas of one container template, spread over nodes and changed by rolling updates.",
+		Attributes: map[string]*Attribute{
+			"name": nameAttr("deployment; replicas are named NAME-ORDINAL and the name resolves to all of them on their networks", true),
+			"replicas": {
+				Type: cty.Number, Optional: true, Default: cty.NumberIntVal(1),
+				Description: "Number of replicas to run (a whole number, 0 or more).",
+			},
+			"id":       idAttr("Deployment ID assigned by the runtime."),
+			"revision": {Type: cty.Number, Computed: true, Description: "Revision of the template now rolled out; increases with every template change."},
+			"replicas_status": {
+				Type: cty.List(replicaStatusType), Computed: true,
+				Description: "One entry per replica: ordinal, container id, node, status, ip and the revision it runs.",
+			},
+			"addresses": {Type: stringList, Computed: true, Description: "Addresses the deployment answers on: the replicas' IPs, and host:port for published ports."},
+		},
+		Blocks: map[string]*NestedBlock{
+			"template": {
+				Nesting: NestingSingle, MinItems: 1, MaxItems: 1,
+				Block: templateBlock(&containerSchema.Block),
+			},
+			"update":    updateBlock(),
+			"placement": placementBlock(),
+		},
+	},
+}
+
+// replicaStatusType is the element type of deployment.replicas_status.
+var replicaStatusType = cty.Object(map[string]cty.Type{
+	"ordinal":  cty.Number,
+	"id":       cty.String,
+	"node":     cty.String,
+	"status":   cty.String,
+	"ip":       cty.String,
+	"revision": cty.Number,
+})
+
+// templateBlock derives the deployment template from the container schema:
+// every attribute and block except node, name and computed-only
+// attributes, with ForceNew cleared everywhere (the deployment rolls
+// template changes out instead of being replaced).
+func templateBlock(container *Block) Block {
+	b := copyBlock(container)
+	for name, a := range b.Attributes {
+		if name == "node" || name == "name" || (a.Computed && !a.Optional) {
+			delete(b.Attributes, name)
+		}
+	}
+	b.Description = "The container every replica runs: any attribute and block of a container except node and lifecycle. A change rolls out a new revision."
+	return b
+}
+
+// copyBlock deep-copies a block, clearing ForceNew on every attribute and
+// nested block.
+func copyBlock(src *Block) Block {
+	dst := Block{
+		Description: src.Description,
+		Attributes:  make(map[string]*Attribute, len(src.Attributes)),
+		Blocks:      make(map[string]*NestedBlock, len(src.Blocks)),
+	}
+	for name, a := range src.Attributes {
+		c := *a
+		c.ForceNew = false
+		c.OneOf = slices.Clone(a.OneOf)
+		dst.Attributes[name] = &c
+	}
+	for name, nb := range src.Blocks {
+		c := *nb
+		c.ForceNew = false
+		c.Block = copyBlock(&nb.Block)
+		dst.Blocks[name] = &c
+	}
+	return dst
+}
+
+func updateBlock() *NestedBlock {
+	return &NestedBlock{
+		Nesting: NestingSingle, MaxItems: 1,
+		Block: Block{
+			Description: "How a new revision rolls out, replica by replica.",
+			Attributes: map[string]*Attribute{
+				"max_surge": {
+					Type: cty.String, Optional: true, Default: cty.StringVal("25%"),
+					Description: `Replicas that may run above the desired count during an update: a whole number ("2", or 2) or a percentage of replicas ("25%", rounded up).`,
+				},
+				"max_unavailable": {
+					Type: cty.String, Optional: true, Default: cty.StringVal("25%"),
+					Description: `Replicas that may be unavailable during an update: a whole number ("0", or 0) or a percentage of replicas ("25%", rounded down). max_surge and max_unavailable cannot both be zero.`,
+				},
+				"min_ready": {
+					Type: cty.String, Optional: true, Format: "duration", Default: cty.StringVal("0s"),
+					Description: "How long a new replica must be running and healthy before it counts as available.",
+				},
+				"progress_deadline": {
+					Type: cty.String, Optional: true, Format: "duration", Default: cty.StringVal("10m"),
+					Description: "How long the update may go without progress before it fails.",
+				},
+				"auto_rollback": {
+					Type: cty.Bool, Optional: true, Default: cty.False,
+					Description: "On a failed update, roll back to the previous revision.",
+				},
+			},
+		},
+	}
+}
+
+func placementBlock() *NestedBlock {
+	return &NestedBlock{
+		Nesting: NestingSingle, MaxItems: 1,
+		Block: Block{
+			Description: "Where replicas run; default: all on the machine running berth.",
+			Attributes: map[string]*Attribute{
+				"nodes": {
+					Type: stringList, Optional: true,
+					Description: "Node names to spread replicas over evenly.",
+				},
+			},
+		},
+	}
+}

@@ -1,0 +1,143 @@
+package spec
+
+import (
+	"fmt"
+
+	"github.com/berthhq/berth/schemas"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/dynblock"
+	"github.com/hashicorp/hcl/v2/hcldec"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+)
+
+// EvalBody evaluates a body against schema: dynamic blocks are expanded,
+// defaults filled in, formats and allowed values checked. The value
+// conforms to schema.ImpliedType() and carries no marks; see
+// EvalBodyWithMarks for which parts were sensitive.
+func (s *Scope) EvalBody(body hcl.Body, schema *schemas.Block) (cty.Value, hcl.Diagnostics) {
+	val, _, diags := s.EvalBodyWithMarks(body, schema)
+	return val, diags
+}
+
+// EvalBodyWithMarks is EvalBody that also returns the paths of the values
+// that were marked sensitive. Computed-only attributes are null; absent
+// list blocks are empty lists, absent map blocks empty maps, absent single
+// blocks null. On error the value is unknown.
+func (s *Scope) EvalBodyWithMarks(body hcl.Body, schema *schemas.Block) (cty.Value, []cty.Path, hcl.Diagnostics) {
+	ty := schema.ImpliedType()
+	refs, diags := ReferencesInBody(body, schema)
+	if diags.HasErrors() {
+		return cty.UnknownVal(ty), nil, diags
+	}
+	ctx, d := s.EvalContext(refs)
+	diags = append(diags, d...)
+	if d.HasErrors() {
+		return cty.UnknownVal(ty), nil, diags
+	}
+	expanded := dynblock.Expand(body, ctx)
+	val, d := hcldec.Decode(expanded, schemaForms(schema).spec, ctx)
+	diags = append(diags, d...)
+	if d.HasErrors() {
+		return cty.UnknownVal(ty), nil, diags
+	}
+	val, pvms := val.UnmarkDeepWithPaths()
+	var sensitive []cty.Path
+	for _, pvm := range pvms {
+		if _, ok := pvm.Marks[SensitiveMark]; ok {
+			sensitive = append(sensitive, pvm.Path)
+		}
+	}
+	val = fillDefaults(val, schema)
+	for _, pe := range checkValues(val, schema, nil) {
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  pe.summary,
+			Detail:   pe.detail,
+			Subject:  rangeOfPath(expanded, schema, pe.path).Ptr(),
+		})
+	}
+	conv, err := convert.Convert(val, ty)
+	if err != nil {
+		return cty.UnknownVal(ty), sensitive, append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Inconsistent block values",
+			Detail:   fmt.Sprintf("The body does not conform to its schema: %s.", err),
+			Subject:  body.MissingItemRange().Ptr(),
+		})
+	}
+	return conv, sensitive, diags
+}
+
+// fillDefaults sets schema defaults on null optional attributes, adds
+// computed-only attributes as nulls, and recurses into nested blocks.
+func fillDefaults(val cty.Value, b *schemas.Block) cty.Value {
+	if val.IsNull() || !val.IsKnown() || !val.Type().IsObjectType() {
+		return val
+	}
+	ty := val.Type()
+	out := make(map[string]cty.Value, len(b.Attributes)+len(b.Blocks))
+	for name, a := range b.Attributes {
+		v := cty.NullVal(a.Type)
+		if ty.HasAttribute(name) {
+			v = val.GetAttr(name)
+		}
+		if v.IsNull() && a.Optional && !a.Computed && a.Default != cty.NilVal {
+			if d, err := convert.Convert(a.Default, a.Type); err == nil {
+				v = d
+			}
+		}
+		out[name] = v
+	}
+	for name, nb := range b.Blocks {
+		if !ty.HasAttribute(name) {
+			out[name] = cty.NullVal(impliedNested(nb))
+			continue
+		}
+		out[name] = fillNested(val.GetAttr(name), nb)
+	}
+	return cty.ObjectVal(out)
+}
+
+func impliedNested(nb *schemas.NestedBlock) cty.Type {
+	et := nb.Block.ImpliedType()
+	switch nb.Nesting {
+	case schemas.NestingList:
+		return cty.List(et)
+	case schemas.NestingMap:
+		return cty.Map(et)
+	}
+	return et
+}
+
+// fillNested is fillDefaults for the value of a nested block type. Lists
+// and maps are rebuilt as tuples and objects; the final conversion to the
+// implied type turns them back.
+func fillNested(v cty.Value, nb *schemas.NestedBlock) cty.Value {
+	if nb.Nesting == schemas.NestingSingle {
+		return fillDefaults(v, &nb.Block)
+	}
+	if v.IsNull() || !v.IsKnown() {
+		return v
+	}
+	if v.LengthInt() == 0 {
+		if nb.Nesting == schemas.NestingList {
+			return cty.ListValEmpty(nb.Block.ImpliedType())
+		}
+		return cty.MapValEmpty(nb.Block.ImpliedType())
+	}
+	if nb.Nesting == schemas.NestingList {
+		elems := make([]cty.Value, 0, v.LengthInt())
+		for it := v.ElementIterator(); it.Next(); {
+			_, e := it.Element()
+			elems = append(elems, fillDefaults(e, &nb.Block))
+		}
+		return cty.TupleVal(elems)
+	}
+	elems := make(map[string]cty.Value, v.LengthInt())
+	for it := v.ElementIterator(); it.Next(); {
+		k, e := it.Element()
+		elems[k.AsString()] = fillDefaults(e, &nb.Block)
+	}
+	return cty.ObjectVal(elems)
+}

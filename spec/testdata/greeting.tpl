@@ -1,0 +1,1 @@
+hello ${name}%{ for p in ports } :${p}%{ endfor } ${upper(name)}

@@ -1,0 +1,209 @@
+package spec
+
+import (
+	"fmt"
+
+	"github.com/berthhq/berth/schemas"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+)
+
+var dynamicSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{
+		{Name: "for_each", Required: true}, {Name: "iterator"}, {Name: "labels"},
+	},
+	Blocks: []hcl.BlockHeaderSchema{{Type: "content"}},
+}
+
+// validateBody checks a top-level body (resource, node, registry) against
+// its schema without evaluating anything that refers to something: unknown
+// and missing attributes, block counts and nesting, dynamic blocks, and the
+// type, format and allowed values of constant attributes. what names the
+// body in messages, dir is the module directory for file functions.
+func (l *loader) validateBody(body hcl.Body, block *schemas.Block, decl hcl.Range, what, dir string) hcl.Diagnostics {
+	return l.validate(body, block, decl, what, dir, true)
+}
+
+func (l *loader) validate(body hcl.Body, block *schemas.Block, decl hcl.Range, what, dir string, top bool) hcl.Diagnostics {
+	content, diags := body.Content(bodySchemaOf(block))
+	for _, name := range block.AttributeNames() {
+		diags = append(diags, l.validateAttr(content.Attributes[name], name, block.Attributes[name], decl, what, dir, top)...)
+	}
+	literal, dynamic := map[string][]*hcl.Block{}, map[string][]*hcl.Block{}
+	for _, b := range content.Blocks {
+		if b.Type == "dynamic" {
+			dynamic[b.Labels[0]] = append(dynamic[b.Labels[0]], b)
+			diags = append(diags, l.validateDynamic(b, block, what, dir)...)
+			continue
+		}
+		literal[b.Type] = append(literal[b.Type], b)
+		nb := block.Blocks[b.Type]
+		diags = append(diags, l.validate(b.Body, &nb.Block, b.DefRange, what+"."+b.Type, dir, false)...)
+	}
+	for _, name := range block.BlockNames() {
+		diags = append(diags, checkBlockCount(block.Blocks[name], name, literal[name], len(dynamic[name]), decl, what)...)
+	}
+	return diags
+}
+
+func (l *loader) validateAttr(a *hcl.Attribute, name string, s *schemas.Attribute, decl hcl.Range, what, dir string, top bool) hcl.Diagnostics {
+	if a == nil {
+		if s.Required && !(top && name == "name") {
+			return hcl.Diagnostics{{
+				Severity: hcl.DiagError,
+				Summary:  "Missing required argument",
+				Detail:   fmt.Sprintf("%s: the argument %q is required, but no definition was found.", what, name),
+				Subject:  decl.Ptr(),
+			}}
+		}
+		return nil
+	}
+	if isComputedOnly(s) {
+		return hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Cannot set a computed attribute",
+			Detail:   fmt.Sprintf("%s: %q is computed by the provider and cannot be set in configuration; remove it.", what, name),
+			Subject:  a.NameRange.Ptr(),
+		}}
+	}
+	if len(a.Expr.Variables()) > 0 {
+		return nil
+	}
+	val, diags := a.Expr.Value(&hcl.EvalContext{Functions: functionsFor(dir)})
+	if diags.HasErrors() || !val.IsWhollyKnown() {
+		return diags
+	}
+	return checkAttrValue(val, name, s, a.Expr.Range(), what)
+}
+
+// checkAttrValue converts a known value to the attribute's type and checks
+// nullability, format and allowed values.
+func checkAttrValue(val cty.Value, name string, s *schemas.Attribute, rng hcl.Range, what string) hcl.Diagnostics {
+	val, _ = val.UnmarkDeep()
+	conv, err := convert.Convert(val, s.Type)
+	if err != nil {
+		return hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Incorrect attribute value type",
+			Detail:   fmt.Sprintf("%s: inappropriate value for attribute %q: %s.", what, name, convertError(err, s.Type)),
+			Subject:  rng.Ptr(),
+		}}
+	}
+	if conv.IsNull() && s.Required {
+		return hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Required attribute is null",
+			Detail:   fmt.Sprintf("%s: the attribute %q is required and cannot be null.", what, name),
+			Subject:  rng.Ptr(),
+		}}
+	}
+	if err := checkFormatDeep(s, conv); err != nil {
+		return hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Invalid value for " + name,
+			Detail:   fmt.Sprintf("%s: %s.", what, err),
+			Subject:  rng.Ptr(),
+		}}
+	}
+	return nil
+}
+
+// convertError phrases a conversion error with the wanted type.
+func convertError(err error, want cty.Type) string {
+	return fmt.Sprintf("%s required, but %s", want.FriendlyNameForConstraint(), err)
+}
+
+// checkBlockCount checks how many blocks of one type a body holds. Counts
+// are only checked when no dynamic block of the type can add to them.
+func checkBlockCount(nb *schemas.NestedBlock, name string, blocks []*hcl.Block, dynamic int, decl hcl.Range, what string) hcl.Diagnostics {
+	limit := nb.MaxItems
+	if nb.Nesting == schemas.NestingSingle {
+		limit = 1
+	}
+	if limit > 0 && len(blocks) > limit {
+		return hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Too many " + name + " blocks",
+			Detail:   fmt.Sprintf("%s: no more than %d %q block(s) are allowed; the first is at %s.", what, limit, name, posString(blocks[0].DefRange)),
+			Subject:  blocks[limit].DefRange.Ptr(),
+		}}
+	}
+	if nb.Nesting == schemas.NestingSingle && len(blocks) > 0 && dynamic > 0 {
+		return hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Too many " + name + " blocks",
+			Detail:   fmt.Sprintf("%s: only one %q block is allowed, and a dynamic block adds more.", what, name),
+			Subject:  blocks[0].DefRange.Ptr(),
+		}}
+	}
+	if dynamic == 0 && len(blocks) < nb.MinItems {
+		return hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Missing " + name + " block",
+			Detail:   fmt.Sprintf("%s: at least %d %q block(s) are required.", what, nb.MinItems, name),
+			Subject:  decl.Ptr(),
+		}}
+	}
+	return nil
+}
+
+// validateDynamic checks a `dynamic "TYPE" { ... }` block and its content.
+func (l *loader) validateDynamic(b *hcl.Block, parent *schemas.Block, what, dir string) hcl.Diagnostics {
+	typ := b.Labels[0]
+	nb := parent.Blocks[typ]
+	if nb == nil {
+		return hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Unsupported block type",
+			Detail:   fmt.Sprintf("%s: dynamic %q names no block type of this body.%s", what, typ, didYouMean(typ, parent.BlockNames())),
+			Subject:  b.LabelRanges[0].Ptr(),
+		}}
+	}
+	content, diags := b.Body.Content(dynamicSchema)
+	if a := content.Attributes["iterator"]; a != nil {
+		if t, d := hcl.AbsTraversalForExpr(a.Expr); d.HasErrors() || len(t) != 1 {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Invalid dynamic iterator name",
+				Detail:   "iterator must be a single name without quotes.",
+				Subject:  a.Expr.Range().Ptr(),
+			})
+		}
+	}
+	diags = append(diags, checkDynamicLabels(content.Attributes["labels"], nb, b, what)...)
+	switch {
+	case len(content.Blocks) == 0:
+		return append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Missing content block",
+			Detail:   fmt.Sprintf("%s: dynamic %q needs a content block with the body of each generated block.", what, typ),
+			Subject:  b.DefRange.Ptr(),
+		})
+	case len(content.Blocks) > 1:
+		diags = append(diags, duplicate("content block", "", content.Blocks[1].DefRange, content.Blocks[0].DefRange))
+	}
+	c := content.Blocks[0]
+	return append(diags, l.validate(c.Body, &nb.Block, c.DefRange, what+"."+typ, dir, false)...)
+}
+
+func checkDynamicLabels(a *hcl.Attribute, nb *schemas.NestedBlock, b *hcl.Block, what string) hcl.Diagnostics {
+	typ := b.Labels[0]
+	if nb.Nesting == schemas.NestingMap && a == nil {
+		return hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Missing dynamic block labels",
+			Detail:   fmt.Sprintf("%s: %q blocks have a label, so dynamic %q needs labels = [KEY].", what, typ, typ),
+			Subject:  b.DefRange.Ptr(),
+		}}
+	}
+	if nb.Nesting != schemas.NestingMap && a != nil {
+		return hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Unexpected dynamic block labels",
+			Detail:   fmt.Sprintf("%s: %q blocks have no labels; remove labels.", what, typ),
+			Subject:  a.NameRange.Ptr(),
+		}}
+	}
+	return nil
+}
