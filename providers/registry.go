@@ -13,8 +13,8 @@ import (
 // caches their schemas. It is safe for concurrent use.
 type Registry struct {
 	mu        sync.RWMutex
-	providers map[string]Provider       // by provider name
-	byType    map[string]string         // resource type -> provider name
+	providers map[string]Provider // by provider name
+	byType    map[string]string   // resource type -> provider name
 	schemas   map[string]*schemas.Resource
 	infos     map[string]ProviderInfo
 }

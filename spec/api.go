@@ -8,7 +8,6 @@ import (
 	"github.com/berthhq/berth/schemas/addrs"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
-	"github.com/zclconf/go-cty/cty/function"
 )
 
 // SchemaLookup finds the schema of a resource type (built-in or plugin).
@@ -22,7 +21,7 @@ type LoadOptions struct {
 
 // VarArg is one -var or -var-file flag, kept in command-line order.
 type VarArg struct {
-	File  bool   // true: -var-file PATH; false: -var NAME=VALUE
+	File  bool // true: -var-file PATH; false: -var NAME=VALUE
 	Value string
 }
 
@@ -71,14 +70,14 @@ type ReferenceKind byte
 
 const (
 	RefVariable ReferenceKind = iota + 1 // var.NAME
-	RefLocal                              // local.NAME
-	RefResource                           // TYPE.NAME (container.web, resource types of plugins too)
-	RefModule                             // module.NAME
-	RefNode                               // node.NAME
-	RefCount                              // count.index
-	RefEach                               // each.key / each.value
-	RefPath                               // path.module, path.root, path.cwd
-	RefSelf                               // self (reserved)
+	RefLocal                             // local.NAME
+	RefResource                          // TYPE.NAME (container.web, resource types of plugins too)
+	RefModule                            // module.NAME
+	RefNode                              // node.NAME
+	RefCount                             // count.index
+	RefEach                              // each.key / each.value
+	RefPath                              // path.module, path.root, path.cwd
+	RefSelf                              // self (reserved)
 )
 
 // Reference is one reference found in an expression.
@@ -98,17 +97,3 @@ type Reference struct {
 func (r *Reference) Resource(mod addrs.Module) addrs.Resource {
 	return addrs.Resource{Module: mod, Type: r.Type, Name: r.Name}
 }
-
-// Compile-time reminders of the signatures the rest of berth uses:
-var (
-	_ func(dir string, opts LoadOptions) (*Config, hcl.Diagnostics) = Load
-	_ func(cfg *Config, opts VarOptions) (map[string]cty.Value, hcl.Diagnostics) = CollectVariables
-	_ func(v *Variable, val cty.Value, rng hcl.Range) (cty.Value, hcl.Diagnostics) = PrepareVariable
-	_ func(hcl.Expression) ([]*Reference, hcl.Diagnostics) = ReferencesInExpr
-	_ func(hcl.Body, *schemas.Block) ([]*Reference, hcl.Diagnostics) = ReferencesInBody
-	_ func(*Scope, hcl.Expression, cty.Type) (cty.Value, hcl.Diagnostics) = (*Scope).EvalExpr
-	_ func(*Scope, hcl.Body, *schemas.Block) (cty.Value, hcl.Diagnostics) = (*Scope).EvalBody
-	_ func(*Scope, hcl.Expression) (int, hcl.Diagnostics) = (*Scope).EvalCount
-	_ func(*Scope, hcl.Expression) (map[string]cty.Value, hcl.Diagnostics) = (*Scope).EvalForEach
-	_ func(baseDir string) map[string]function.Function = Functions
-)

@@ -36,8 +36,8 @@ type Config struct {
 
 // Berth is the root berth block.
 type Berth struct {
-	RequiredVersion   string // version constraint, "" when unset
-	StatePath         string // "" when unset
+	RequiredVersion   string         // version constraint, "" when unset
+	StatePath         string         // "" when unset
 	RuntimeRoot       hcl.Expression // nil when unset; may refer to var/local
 	Registries        []*Registry
 	RequiredProviders map[string]*ProviderRequirement
@@ -62,15 +62,15 @@ type ProviderRequirement struct {
 
 // Variable is a `variable` block.
 type Variable struct {
-	Name        string
-	Type        cty.Type // cty.DynamicPseudoType when no type given
+	Name         string
+	Type         cty.Type // cty.DynamicPseudoType when no type given
 	TypeDefaults *typeexpr.Defaults
-	Default     cty.Value // cty.NilVal when no default: the variable is required
-	Description string
-	Sensitive   bool
-	Nullable    bool
-	Validations []*Validation
-	DeclRange   hcl.Range
+	Default      cty.Value // cty.NilVal when no default: the variable is required
+	Description  string
+	Sensitive    bool
+	Nullable     bool
+	Validations  []*Validation
+	DeclRange    hcl.Range
 
 	dir string // the declaring module's directory, for functions in validations
 }
@@ -112,7 +112,7 @@ type Resource struct {
 	Schema    *schemas.Resource
 	DependsOn []hcl.Traversal
 	Lifecycle Lifecycle
-	Provider  string // reserved: the provider attribute, "" when unset
+	Provider  string    // reserved: the provider attribute, "" when unset
 	DeclRange hcl.Range // the block header
 	TypeRange hcl.Range
 }

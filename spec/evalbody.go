@@ -42,12 +42,7 @@ func (s *Scope) EvalBodyWithMarks(body hcl.Body, schema *schemas.Block) (cty.Val
 		return cty.UnknownVal(ty), nil, diags
 	}
 	val, pvms := val.UnmarkDeepWithPaths()
-	var sensitive []cty.Path
-	for _, pvm := range pvms {
-		if _, ok := pvm.Marks[SensitiveMark]; ok {
-			sensitive = append(sensitive, pvm.Path)
-		}
-	}
+	sensitive := sensitivePaths(pvms)
 	val = fillDefaults(val, schema)
 	for _, pe := range checkValues(val, schema, nil) {
 		diags = append(diags, &hcl.Diagnostic{
@@ -67,6 +62,17 @@ func (s *Scope) EvalBodyWithMarks(body hcl.Body, schema *schemas.Block) (cty.Val
 		})
 	}
 	return conv, sensitive, diags
+}
+
+// sensitivePaths picks the paths marked SensitiveMark.
+func sensitivePaths(pvms []cty.PathValueMarks) []cty.Path {
+	var paths []cty.Path
+	for _, pvm := range pvms {
+		if _, ok := pvm.Marks[SensitiveMark]; ok {
+			paths = append(paths, pvm.Path)
+		}
+	}
+	return paths
 }
 
 // fillDefaults sets schema defaults on null optional attributes, adds

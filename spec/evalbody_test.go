@@ -31,10 +31,10 @@ func TestEvalBodyDefaultsAndShape(t *testing.T) {
 	}
 	checks := map[string]cty.Value{
 		"image":    cty.StringVal("web:1.0"),
-		"replicas": cty.NumberIntVal(1),                      // default
-		"restart":  cty.StringVal("no"),                      // default
-		"name":     cty.NullVal(cty.String),                  // optional+computed: no default
-		"id":       cty.NullVal(cty.String),                  // computed only
+		"replicas": cty.NumberIntVal(1),     // default
+		"restart":  cty.StringVal("no"),     // default
+		"name":     cty.NullVal(cty.String), // optional+computed: no default
+		"id":       cty.NullVal(cty.String), // computed only
 		"port":     cty.ListValEmpty(containerSchema.Blocks["port"].Block.ImpliedType()),
 		"health":   cty.NullVal(containerSchema.Blocks["health"].Block.ImpliedType()),
 		"label":    cty.MapValEmpty(containerSchema.Blocks["label"].Block.ImpliedType()),
@@ -168,5 +168,31 @@ label "a" { value = var.names }`, "body.hcl:2:21", "string required"},
 				t.Errorf("got%s\nwant %s %q", diagString(errs), tc.where, tc.want)
 			}
 		})
+	}
+}
+
+func TestEvalBodyOfLoadedResource(t *testing.T) {
+	cfg := mustLoad(t, `
+variable "n" { default = 2 }
+container "web" {
+  count      = var.n
+  image      = "web-${count.index}"
+  depends_on = [network.n]
+  lifecycle { prevent_destroy = true }
+}
+network "n" {}`)
+	r := cfg.Resources["container.web"]
+	s, _ := testScope()
+	s.Repeat = RepetitionData{CountIndex: cty.NumberIntVal(1)}
+	n, diags := s.EvalCount(r.Count)
+	if diags.HasErrors() || n != 3 {
+		t.Fatalf("count %d%s", n, diagString(diags))
+	}
+	val, diags := s.EvalBody(r.Body, &r.Schema.Block)
+	if diags.HasErrors() {
+		t.Fatal(diagString(diags))
+	}
+	if got := val.GetAttr("image").AsString(); got != "web-1" {
+		t.Errorf("image = %q", got)
 	}
 }

@@ -119,10 +119,3 @@ func pickBlock(blocks hcl.Blocks, typ string, nesting schemas.Nesting, rest cty.
 	}
 	return of[n]
 }
-
-// plainSchema is the body schema of b without dynamic blocks (expanded
-// bodies have none).
-func plainSchema(b *schemas.Block) *hcl.BodySchema {
-	s := bodySchemaOf(b)
-	return &hcl.BodySchema{Attributes: s.Attributes, Blocks: s.Blocks[:len(s.Blocks)-1]}
-}

@@ -46,6 +46,20 @@ func bodySchemaOf(block *schemas.Block) *hcl.BodySchema {
 	return s.(*hcl.BodySchema)
 }
 
+var plainCache sync.Map // *schemas.Block -> *hcl.BodySchema
+
+// plainSchema is the body schema of b without dynamic blocks: for
+// expanded bodies and dynblock's walker, which add their own.
+func plainSchema(b *schemas.Block) *hcl.BodySchema {
+	if s, ok := plainCache.Load(b); ok {
+		return s.(*hcl.BodySchema)
+	}
+	full := bodySchemaOf(b)
+	plain := &hcl.BodySchema{Attributes: full.Attributes, Blocks: full.Blocks[:len(full.Blocks)-1]}
+	s, _ := plainCache.LoadOrStore(b, plain)
+	return s.(*hcl.BodySchema)
+}
+
 // bodySchema is the hcl.BodySchema of block, with `dynamic` blocks allowed.
 func bodySchema(block *schemas.Block) *hcl.BodySchema {
 	s := &hcl.BodySchema{}

@@ -1,8 +1,8 @@
 package spec
 
 import (
-	"sort"
 	"fmt"
+	"sort"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -11,7 +11,8 @@ import (
 
 // literal evaluates an expression that must not refer to anything (a
 // literal or a constant expression without function calls) and converts
-// it to ty. what names the argument in messages.
+// it to ty. Null is only accepted for cty.DynamicPseudoType. what names
+// the argument in messages.
 func literal(expr hcl.Expression, ty cty.Type, what string) (cty.Value, hcl.Diagnostics) {
 	if vars := expr.Variables(); len(vars) > 0 {
 		return cty.NilVal, hcl.Diagnostics{{
@@ -25,8 +26,16 @@ func literal(expr hcl.Expression, ty cty.Type, what string) (cty.Value, hcl.Diag
 	if diags.HasErrors() {
 		return cty.NilVal, diags
 	}
+	if !val.IsWhollyKnown() {
+		return cty.NilVal, hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Literal value required",
+			Detail:   what + " must be a literal value.",
+			Subject:  expr.Range().Ptr(),
+		}}
+	}
 	conv, err := convert.Convert(val, ty)
-	if err != nil || conv.IsNull() {
+	if err != nil || (conv.IsNull() && ty != cty.DynamicPseudoType) {
 		msg := "null"
 		if err != nil {
 			msg = err.Error()

@@ -7,14 +7,18 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/berthhq/berth/schemas/addrs"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/hashicorp/hcl/v2/json"
 )
 
 // Config file name suffixes.
@@ -97,8 +101,8 @@ func (l *loader) loadModule(dir string, path addrs.Module, stack []string, call 
 	return cfg, diags
 }
 
-// parseDir parses the config files of dir. It returns nil files when the
-// directory has none or cannot be read.
+// parseDir parses the config files of dir, in name order. It returns nil
+// files when the directory has none or cannot be read.
 func (l *loader) parseDir(dir string, call *hcl.Range) ([]*hcl.File, hcl.Diagnostics) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -109,55 +113,104 @@ func (l *loader) parseDir(dir string, call *hcl.Range) ([]*hcl.File, hcl.Diagnos
 			Subject:  call,
 		}}
 	}
-	var files []*hcl.File
-	var diags hcl.Diagnostics
-	found := false
-	for _, e := range entries {
-		name := e.Name()
-		if e.IsDir() || !(strings.HasSuffix(name, nativeSuffix) || strings.HasSuffix(name, jsonSuffix)) {
-			continue
-		}
-		found = true
-		f, fDiags := l.parseFile(filepath.Join(dir, name))
-		diags = append(diags, fDiags...)
-		if f != nil {
-			files = append(files, f)
-		}
-	}
-	if !found {
-		return nil, append(diags, &hcl.Diagnostic{
+	names := configFiles(dir, entries)
+	if len(names) == 0 {
+		return nil, hcl.Diagnostics{{
 			Severity: hcl.DiagError,
 			Summary:  "No configuration files",
 			Detail: fmt.Sprintf("The directory %s has no *%s or *%s files. Run berth in the directory of your configuration, or pass -chdir=DIR.",
 				dir, nativeSuffix, jsonSuffix),
 			Subject: call,
-		})
+		}}
 	}
-	if files == nil {
-		files = []*hcl.File{}
+	parsed := parseAll(names)
+	files := []*hcl.File{}
+	var diags hcl.Diagnostics
+	for _, p := range parsed {
+		if p.src != nil {
+			l.record(p.name, p.src)
+		}
+		diags = append(diags, p.diags...)
+		if p.file != nil {
+			if prev := l.parser.Files()[p.name]; prev != nil {
+				p.file = prev // a module called twice: keep one parse
+			} else {
+				l.parser.AddFile(p.name, p.file)
+			}
+			files = append(files, p.file)
+		}
 	}
 	return files, diags
 }
 
+// configFiles returns the paths of the configuration files among a
+// directory's entries, in name order.
+func configFiles(dir string, entries []os.DirEntry) []string {
+	var names []string
+	for _, e := range entries {
+		name := e.Name()
+		if !e.IsDir() && (strings.HasSuffix(name, nativeSuffix) || strings.HasSuffix(name, jsonSuffix)) {
+			names = append(names, filepath.Join(dir, name))
+		}
+	}
+	return names
+}
+
+// parsedFile is the outcome of reading and parsing one file.
+type parsedFile struct {
+	name  string
+	src   []byte
+	file  *hcl.File
+	diags hcl.Diagnostics
+}
+
+// parseAll reads and parses files in parallel (parsing dominates the
+// load time of large configurations); results keep the order of names.
+func parseAll(names []string) []parsedFile {
+	out := make([]parsedFile, len(names))
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(names)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				out[i] = parseFile(names[i])
+			}
+		}()
+	}
+	for i := range names {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	return out
+}
+
 // parseFile reads and parses one file; empty and binary files are errors.
-func (l *loader) parseFile(name string) (*hcl.File, hcl.Diagnostics) {
+func parseFile(name string) parsedFile {
+	p := parsedFile{name: name}
 	src, err := os.ReadFile(name)
 	if err != nil {
-		return nil, hcl.Diagnostics{{
+		p.diags = hcl.Diagnostics{{
 			Severity: hcl.DiagError,
 			Summary:  "Cannot read configuration file",
 			Detail:   err.Error(),
 			Subject:  &hcl.Range{Filename: name, Start: hcl.InitialPos, End: hcl.InitialPos},
 		}}
+		return p
 	}
-	l.record(name, src)
+	p.src = src
 	if d := checkText(name, src); d != nil {
-		return nil, hcl.Diagnostics{d}
+		p.diags = hcl.Diagnostics{d}
+		return p
 	}
 	if strings.HasSuffix(name, jsonSuffix) {
-		return l.parser.ParseJSON(src, name)
+		p.file, p.diags = json.Parse(src, name)
+	} else {
+		p.file, p.diags = hclsyntax.ParseConfig(src, name, hcl.InitialPos)
 	}
-	return l.parser.ParseHCL(src, name)
+	return p
 }
 
 // checkText rejects empty files and files that are not UTF-8 text.

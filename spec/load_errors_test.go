@@ -90,8 +90,8 @@ func TestLoadErrors(t *testing.T) {
 			"app/app.berth.hcl": "module \"up\" {\n  source = \"../\"\n}",
 		}, "app.berth.hcl:2:12", "Module cycle"},
 		{"module dir empty", map[string]string{
-			"main.berth.hcl":   "module \"app\" {\n  source = \"./app\"\n}",
-			"app/README.md": "x",
+			"main.berth.hcl": "module \"app\" {\n  source = \"./app\"\n}",
+			"app/README.md":  "x",
 		}, "main.berth.hcl:1:1", "no *.berth.hcl"},
 		{"error inside module", map[string]string{
 			"main.berth.hcl":    "module \"app\" {\n  source = \"./app\"\n}",

@@ -31,7 +31,21 @@ func ReferencesInBody(body hcl.Body, schema *schemas.Block) ([]*Reference, hcl.D
 	if body == nil {
 		return nil, nil
 	}
-	return referencesIn(dynblock.VariablesHCLDec(body, schemaForms(schema).spec))
+	return referencesIn(bodyTraversals(dynblock.WalkVariables(body), schema, nil))
+}
+
+// bodyTraversals walks a body as dynblock.VariablesHCLDec does, but with
+// the cached body schemas instead of recomputing them from an hcldec spec
+// at every level: this runs for every resource at load and evaluation.
+func bodyTraversals(node dynblock.WalkVariablesNode, block *schemas.Block, into []hcl.Traversal) []hcl.Traversal {
+	vars, children := node.Visit(plainSchema(block))
+	into = append(into, vars...)
+	for _, c := range children {
+		if nb := block.Blocks[c.BlockTypeName]; nb != nil {
+			into = bodyTraversals(c.Node, &nb.Block, into)
+		}
+	}
+	return into
 }
 
 func referencesIn(ts []hcl.Traversal) ([]*Reference, hcl.Diagnostics) {

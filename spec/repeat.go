@@ -1,8 +1,8 @@
 package spec
 
 import (
-	"math/big"
 	"fmt"
+	"math/big"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"

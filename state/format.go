@@ -2,6 +2,7 @@ package state
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -67,7 +68,10 @@ func sniffVersion(data []byte) (int, error) {
 func jsonError(err error) error {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
+	var b64 base64.CorruptInputError
 	switch {
+	case errors.As(err, &b64): // the only []byte field
+		return invalidf("\"private\" is not valid base64 (bad byte at %d)", int64(b64))
 	case errors.As(err, &syn) && strings.Contains(syn.Error(), "unexpected end"):
 		return invalidf("the JSON ends early at byte %d: the file was probably truncated", syn.Offset)
 	case errors.As(err, &syn):

@@ -13,9 +13,14 @@ const CurrentVersion = 1
 // the attributes it had after the last change, and the root outputs.
 // Resources are kept sorted by address.
 type State struct {
-	Version      int
-	Serial       uint64
-	Lineage      string
+	// Version is the file format version the state was read from; New and
+	// Store.Write set CurrentVersion. Encode always writes CurrentVersion.
+	Version int
+	// Serial counts the writes of this state; Store.Write sets the next one.
+	Serial uint64
+	// Lineage identifies the state across its history (a UUID from New).
+	Lineage string
+	// BerthVersion is the berth that last wrote the state.
 	BerthVersion string
 	Resources    []*Resource
 	Outputs      map[string]*Output

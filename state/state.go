@@ -30,8 +30,11 @@ func (s *State) find(addr addrs.Instance) (int, bool) {
 	})
 }
 
-// Resource returns the instance at addr, or nil.
+// Resource returns the instance at addr, or nil (also for a nil state).
 func (s *State) Resource(addr addrs.Instance) *Resource {
+	if s == nil {
+		return nil
+	}
 	if i, ok := s.find(addr); ok {
 		return s.Resources[i]
 	}
@@ -60,9 +63,12 @@ func (s *State) Remove(addr addrs.Instance) bool {
 
 // ResourcesIn returns the recorded instances that t selects (a module and
 // its descendants, every instance of a resource, or one instance), in
-// address order.
+// address order. A nil state has none.
 func (s *State) ResourcesIn(t addrs.Target) []*Resource {
 	var out []*Resource
+	if s == nil {
+		return nil
+	}
 	for _, r := range s.Resources {
 		if t.Contains(r.Addr) {
 			out = append(out, r)
@@ -82,9 +88,11 @@ func (s *State) DeepCopy() *State {
 		return nil
 	}
 	c := *s
-	c.Resources = make([]*Resource, len(s.Resources))
-	for i, r := range s.Resources {
-		c.Resources[i] = r.DeepCopy()
+	if s.Resources != nil {
+		c.Resources = make([]*Resource, len(s.Resources))
+		for i, r := range s.Resources {
+			c.Resources[i] = r.DeepCopy()
+		}
 	}
 	if s.Outputs != nil {
 		c.Outputs = make(map[string]*Output, len(s.Outputs))

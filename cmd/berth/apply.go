@@ -8,6 +8,7 @@ import (
 	"github.com/berthhq/berth/cmd/berth/views"
 	"github.com/berthhq/berth/planner"
 	"github.com/spf13/cobra"
+	"github.com/zclconf/go-cty/cty"
 )
 
 func newApplyCmd(a *app) *cobra.Command {
@@ -48,7 +49,7 @@ func (a *app) runApply(cmd *cobra.Command, f *planFlags, autoApprove bool) error
 	if f.destroy {
 		opName = "berth destroy"
 	}
-	op, err := a.startOperation(cmd, f, opName, nil)
+	op, err := a.startOperation(cmd, f, opName)
 	defer op.close()
 	if err != nil {
 		return err
@@ -79,21 +80,21 @@ func (a *app) applySaved(cmd *cobra.Command, f *planFlags, path string) error {
 		return errors.New("a saved plan already fixes variables, targets and mode: -var, -var-file, -target, -replace and -destroy cannot be given with a plan file")
 	}
 	ws, err := a.openWorkspace(cmd)
+	op := &operation{workspace: ws, flags: f}
+	defer op.close()
 	if err != nil {
-		ws.close()
 		return err
 	}
 	p, err := readPlanFile(path, ws)
-	ws.close()
 	if err != nil {
 		return err
 	}
-	if p.Mode == planner.DestroyMode {
-		f.destroy = true
+	f.destroy = p.Mode == planner.DestroyMode
+	op.vars = p.Variables
+	if op.vars == nil {
+		op.vars = map[string]cty.Value{}
 	}
-	op, err := a.startOperation(cmd, f, "berth apply", p.Variables)
-	defer op.close()
-	if err != nil {
+	if err := op.begin(cmd, "berth apply"); err != nil {
 		return err
 	}
 	if err := checkFresh(p, op); err != nil {

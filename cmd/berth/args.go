@@ -18,6 +18,10 @@ import (
 // it, so that a flag taking a separate value ("-chdir DIR plan") does not
 // hide the subcommand name.
 func rewriteArgs(root *cobra.Command, args []string) []string {
+	if len(args) > 0 && strings.HasPrefix(args[0], cobra.ShellCompRequestCmd) {
+		// Shell completion requests carry the command line being typed.
+		return append([]string{args[0]}, rewriteArgs(root, args[1:])...)
+	}
 	out := make([]string, 0, len(args))
 	cmd := root
 	positional := false // a non-command word ends the command path
@@ -74,6 +78,7 @@ func lookupFlag(cmd *cobra.Command, name string) *pflag.Flag {
 		return nil
 	}
 	cmd.InitDefaultHelpFlag()
+	cmd.InitDefaultVersionFlag()
 	if f := cmd.Flags().Lookup(name); f != nil {
 		return f
 	}

@@ -2,18 +2,16 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"sync"
 	"syscall"
 
 	"github.com/berthhq/berth/cmd/berth/views"
 	"github.com/berthhq/berth/executor"
 	"github.com/berthhq/berth/planner"
-	"github.com/berthhq/berth/schemas/addrs"
-	"github.com/berthhq/berth/state"
 	"github.com/spf13/cobra"
 )
 
@@ -27,9 +25,9 @@ func (op *operation) apply(cmd *cobra.Command, p *planner.Plan) error {
 	stop, stopped, release := a.interrupts(cancel)
 	defer release()
 
-	ids := &idIndex{}
+	// progress.ID stays unset: PostApply does not carry the new value, and
+	// state is persisted asynchronously, so the id is not known reliably.
 	progress := views.NewProgress(stdout, colors)
-	progress.ID = ids.get
 	opts, err := op.options()
 	if err != nil {
 		return err
@@ -39,7 +37,7 @@ func (op *operation) apply(cmd *cobra.Command, p *planner.Plan) error {
 		Plan:        p,
 		Providers:   op.reg,
 		Finalizer:   planner.NewEvaluator(opts, p),
-		Persist:     func(st *state.State) error { return ids.persist(op.store, st) },
+		Persist:     op.store.Write,
 		Parallelism: op.flags.parallelism,
 		Hooks:       progress,
 		Stop:        stop,
@@ -67,7 +65,11 @@ func (a *app) reportFailures(results []executor.Result, err error) bool {
 	for _, r := range results {
 		if r.Err != nil {
 			failed = true
-			a.errorf("%s: %v", r.Addr, r.Err)
+			if msg := r.Err.Error(); strings.Contains(msg, r.Addr.String()) {
+				a.errorf("%s", msg)
+			} else {
+				a.errorf("%s: %s", r.Addr, msg)
+			}
 		}
 	}
 	if err != nil && !failed {
@@ -123,39 +125,4 @@ func (a *app) interrupts(cancel context.CancelFunc) (stop <-chan struct{}, stopp
 	stopped = func() bool { mu.Lock(); defer mu.Unlock(); return was }
 	release = func() { once.Do(func() { signal.Stop(sigs); close(done) }) }
 	return stopCh, stopped, release
-}
-
-// idIndex remembers the id attribute of every recorded instance as of the
-// last persisted state, for the progress view's "[id=...]".
-type idIndex struct {
-	mu  sync.Mutex
-	ids map[string]string
-}
-
-// persist writes st and indexes its ids.
-func (x *idIndex) persist(store *state.Store, st *state.State) error {
-	if err := store.Write(st); err != nil {
-		return err
-	}
-	ids := make(map[string]string, len(st.Resources))
-	for _, r := range st.Resources {
-		var attrs struct {
-			ID any `json:"id"`
-		}
-		if json.Unmarshal(r.Attributes, &attrs) == nil {
-			if s, ok := attrs.ID.(string); ok && s != "" {
-				ids[r.Addr.String()] = s
-			}
-		}
-	}
-	x.mu.Lock()
-	x.ids = ids
-	x.mu.Unlock()
-	return nil
-}
-
-func (x *idIndex) get(addr addrs.Instance) string {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	return x.ids[addr.String()]
 }

@@ -41,7 +41,7 @@ func (a *app) runImport(cmd *cobra.Command, f *planFlags, addrText, id string) e
 	if err != nil {
 		return err
 	}
-	op, err := a.startOperation(cmd, f, "berth import", nil)
+	op, err := a.startOperation(cmd, f, "berth import")
 	defer op.close()
 	if err != nil {
 		return err

@@ -11,9 +11,6 @@ import (
 	"github.com/zclconf/go-cty/cty"
 )
 
-// makePlan is the planner's entry point (planner.Plan in the design).
-var makePlan = planner.MakePlan
-
 // planFlags are the flags plan, apply and destroy share.
 type planFlags struct {
 	vars        varFlags
@@ -58,33 +55,39 @@ type operation struct {
 	unlock func()
 }
 
-// startOperation loads the configuration, collects the variables (or
-// takes vars when non-nil), takes the state lock for name, reads the
-// state and configures the providers. The operation must be closed even
-// when an error is returned.
-func (a *app) startOperation(cmd *cobra.Command, f *planFlags, name string, vars map[string]cty.Value) (*operation, error) {
+// startOperation loads the configuration and begins the operation (see
+// begin). The operation must be closed even when an error is returned.
+func (a *app) startOperation(cmd *cobra.Command, f *planFlags, name string) (*operation, error) {
 	ws, err := a.openWorkspace(cmd)
-	op := &operation{workspace: ws, flags: f, vars: vars}
+	op := &operation{workspace: ws, flags: f}
 	if err != nil {
 		return op, err
 	}
+	return op, op.begin(cmd, name)
+}
+
+// begin collects the variables (unless op.vars is already set), takes
+// the state lock for the operation called name, reads the state and
+// configures the providers.
+func (op *operation) begin(cmd *cobra.Command, name string) error {
+	var err error
 	if op.vars == nil {
-		if op.vars, err = f.vars.collect(ws); err != nil {
-			return op, err
+		if op.vars, err = op.flags.vars.collect(op.workspace); err != nil {
+			return err
 		}
 	}
-	op.store = ws.store()
-	if op.unlock, err = a.lock(cmd.Context(), op.store, name, f.lock); err != nil {
-		return op, err
+	op.store = op.workspace.store()
+	if op.unlock, err = op.app.lock(cmd.Context(), op.store, name, op.flags.lock); err != nil {
+		return err
 	}
 	if op.prior, err = readState(op.store); err != nil {
-		return op, err
+		return err
 	}
 	opts, err := op.options()
 	if err != nil {
-		return op, err
+		return err
 	}
-	return op, ws.diagnose(planner.ConfigureProviders(cmd.Context(), opts))
+	return op.diagnose(planner.ConfigureProviders(cmd.Context(), opts))
 }
 
 // close releases the lock and the providers.
@@ -132,7 +135,7 @@ func (op *operation) plan(ctx context.Context) (*planner.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, diags := makePlan(ctx, opts)
+	p, diags := planner.MakePlan(ctx, opts)
 	if err := op.diagnose(diags); err != nil {
 		return p, err
 	}

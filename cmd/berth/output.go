@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -70,7 +71,11 @@ func (a *app) runOutput(cmd *cobra.Command, args []string, f outputFlags) error 
 	}
 	switch {
 	case f.json:
-		_, err = fmt.Fprintf(w, "%s\n", rawOrNull(o.Value))
+		var b bytes.Buffer
+		if err := json.Compact(&b, rawOrNull(o.Value)); err != nil {
+			return fmt.Errorf("output %s: %w", args[0], err)
+		}
+		_, err = fmt.Fprintf(w, "%s\n", b.Bytes())
 	case f.raw:
 		err = writeRaw(w, args[0], v)
 	default:

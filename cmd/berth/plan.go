@@ -45,7 +45,7 @@ Exit codes: 0 success, 1 error; with -detailed-exitcode, 0 no changes,
 }
 
 func (a *app) runPlan(cmd *cobra.Command, f *planFlags, out string, jsonOut, detailed bool) error {
-	op, err := a.startOperation(cmd, f, "berth plan", nil)
+	op, err := a.startOperation(cmd, f, "berth plan")
 	defer op.close()
 	if err != nil {
 		return err

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -42,10 +41,12 @@ func (a *app) approve(cmd *cobra.Command, destroy bool) error {
 		return err
 	}
 	if answer != "yes" {
+		msg := "Apply cancelled."
 		if destroy {
-			return errors.New("Destroy cancelled.")
+			msg = "Destroy cancelled."
 		}
-		return errors.New("Apply cancelled.")
+		fmt.Fprintf(a.stderr, "\n%s\n", msg)
+		return errReported
 	}
 	return nil
 }

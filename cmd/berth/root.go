@@ -128,7 +128,9 @@ so do double-dash ones (--out=FILE).`,
 	}
 	root.SetVersionTemplate("berth v{{.Version}}\n")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
-		return fmt.Errorf("%w\nRun 'berth %s -h' for usage", err, subPath(cmd))
+		// Flags were rewritten to pflag's "--name"; name them as users write them.
+		msg := strings.NewReplacer(`"--`, `"-`, ": --", ": -").Replace(err.Error())
+		return fmt.Errorf("%s\nRun '%s -h' for usage", msg, cmd.CommandPath())
 	})
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.chdir, "chdir", "", "switch to `DIR` before doing anything else")
@@ -141,11 +143,6 @@ so do double-dash ones (--out=FILE).`,
 		newProvidersCmd(a), newVersionCmd(a),
 	)
 	return root
-}
-
-// subPath is the command path without the leading "berth ".
-func subPath(cmd *cobra.Command) string {
-	return strings.TrimPrefix(cmd.CommandPath(), "berth ")
 }
 
 // setup applies the global flags and settings before any command runs.

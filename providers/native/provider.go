@@ -39,12 +39,14 @@ func (p *Provider) GetSchema(ctx context.Context, req providers.GetSchemaRequest
 	}
 }
 
-// Configure takes the berth block's settings as one object:
+// Configure takes the berth block's settings as one object, as the
+// planner's ConfigureProviders builds it:
 //
-//	{ runtime = { root = string }, registries = { HOST = <schemas.Registry> } }
+//	{ runtime_root = string, registries = { HOST = <schemas.Registry> } }
 //
-// Both members are optional; a null config means all defaults. The
-// runtime root must be an absolute path.
+// (runtime = { root = string } is accepted for runtime_root too). Every
+// member is optional; a null config means all defaults. The runtime root
+// must be an absolute path.
 func (p *Provider) Configure(ctx context.Context, req providers.ConfigureRequest) providers.ConfigureResponse {
 	var diags providers.Diagnostics
 	cfg := cty.NullVal(cty.DynamicPseudoType)
@@ -55,9 +57,12 @@ func (p *Provider) Configure(ctx context.Context, req providers.ConfigureRequest
 		return providers.ConfigureResponse{Diagnostics: diags.Errorf("provider configuration must be an object, not %s", cfg.Type().FriendlyName())}
 	}
 	root := defaultRoot()
-	if r, ok := knownString(attr(attr(cfg, "runtime"), "root")); ok {
+	path, rootVal := cty.GetAttrPath("runtime_root"), attr(cfg, "runtime_root")
+	if rootVal.IsNull() {
+		path, rootVal = cty.GetAttrPath("runtime").GetAttr("root"), attr(attr(cfg, "runtime"), "root")
+	}
+	if r, ok := knownString(rootVal); ok {
 		if !filepath.IsAbs(r) {
-			path := cty.GetAttrPath("runtime").GetAttr("root")
 			return providers.ConfigureResponse{Diagnostics: diags.AttributeError(path,
 				"runtime root must be an absolute path", fmt.Sprintf("%q is relative", r))}
 		}

@@ -160,12 +160,12 @@ func (r Replica) String() string { return r.Instance.String() + "#" + strconv.It
 // Target is what -target, state commands and operating commands accept: a
 // whole module, all instances of a resource, one instance, or one replica.
 type Target struct {
-	Module   Module
-	Type     string // empty: the whole module
-	Name     string
-	HasKey   bool // false: every instance of the resource
-	Key      Key
-	Ordinal  int // replica ordinal, when HasOrdinal
+	Module     Module
+	Type       string // empty: the whole module
+	Name       string
+	HasKey     bool // false: every instance of the resource
+	Key        Key
+	Ordinal    int // replica ordinal, when HasOrdinal
 	HasOrdinal bool
 }
 

@@ -114,4 +114,3 @@ func outputChangeJSON(o *planner.OutputChange) map[string]any {
 		"after_sensitive":  o.Sensitive && !isNull(o.After),
 	}
 }
-

@@ -20,21 +20,26 @@ type SchemaLookup func(typ string) (*schemas.Resource, bool)
 // resourceValue decodes a recorded instance's attributes with its
 // schema, or by their JSON shape when the type is unknown.
 func resourceValue(r *state.Resource, lookup SchemaLookup) (cty.Value, *schemas.Block, error) {
+	var block *schemas.Block
 	if lookup != nil {
 		if s, ok := lookup(r.Addr.Type); ok {
-			v, err := r.Value(s.Block.ImpliedType())
-			return v, &s.Block, err
+			block = &s.Block
+			if v, err := r.Value(s.Block.ImpliedType()); err == nil {
+				return v, block, nil
+			}
+			// Fall back on the JSON's own shape, which shows what is
+			// recorded even when it does not decode with the schema.
 		}
 	}
 	if len(r.Attributes) == 0 {
-		return cty.NullVal(cty.DynamicPseudoType), nil, nil
+		return cty.NullVal(cty.DynamicPseudoType), block, nil
 	}
 	ty, err := ctyjson.ImpliedType(r.Attributes)
 	if err != nil {
-		return cty.NilVal, nil, err
+		return cty.NilVal, block, fmt.Errorf("decode attributes of %s: %w", r.Addr, err)
 	}
 	v, err := ctyjson.Unmarshal(r.Attributes, ty)
-	return v, nil, err
+	return v, block, err
 }
 
 // stateSensitive reports the paths of r that must not print: those the

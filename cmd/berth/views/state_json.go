@@ -124,4 +124,3 @@ func jsonObject(v any) any {
 	}
 	return v
 }
-

@@ -1,0 +1,139 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/berthhq/berth/schemas"
+	"github.com/berthhq/berth/state"
+	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"berth":    mainForTest,
+		"holdlock": holdLock,
+	})
+}
+
+// mainForTest is the berth command inside test scripts.
+func mainForTest() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Environ()))
+}
+
+// holdLock is "holdlock STATEPATH": it takes the state lock as
+// "berth apply", prints "locked" and creates the file "locked", then
+// holds the lock until a file "release" appears in its directory.
+func holdLock() {
+	if len(os.Args) != 2 {
+		fmt.Fprintln(os.Stderr, "usage: holdlock STATEPATH")
+		os.Exit(2)
+	}
+	l, err := state.Open(os.Args[1]).Lock(context.Background(), "berth apply", 0)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	fmt.Println("locked")
+	if err := os.WriteFile("locked", nil, 0o644); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	for {
+		if _, err := os.Stat("release"); err == nil {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := l.Unlock(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata/script",
+		RequireExplicitExec: true,
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"waitfile":  waitFile,
+			"exitcode":  exitCodeCmd,
+			"validjson": validJSON,
+		},
+	})
+}
+
+// waitFile is "waitfile FILE": it waits until FILE exists. The bound
+// only keeps a broken script from hanging; it asserts nothing on timing.
+func waitFile(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: waitfile FILE")
+	}
+	path := ts.MkAbs(args[0])
+	deadline := time.Now().Add(2 * time.Minute)
+	for time.Now().Before(deadline) {
+		if _, err := os.Stat(path); err == nil {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	ts.Fatalf("%s did not appear", filepath.Base(path))
+}
+
+// exitCodeCmd is "exitcode N PROG ARGS...": it runs PROG and requires its
+// exit status to be N; stdout and stderr are kept for later checks.
+func exitCodeCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: exitcode N PROG [ARGS...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	if err != nil {
+		ts.Fatalf("exitcode: %v", err)
+	}
+	got := 0
+	if err := ts.Exec(args[1], args[2:]...); err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			ts.Fatalf("exitcode: %v", err)
+		}
+		got = ee.ExitCode()
+	}
+	if got != want {
+		ts.Fatalf("%s exited with status %d, want %d", args[1], got, want)
+	}
+}
+
+// validJSON is "validjson plan|state FILE": FILE must be valid against
+// schemas.PlanJSONSchema or schemas.StateJSONSchema.
+func validJSON(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: validjson plan|state FILE")
+	}
+	doc := map[string][]byte{"plan": schemas.PlanJSONSchema, "state": schemas.StateJSONSchema}[args[0]]
+	if doc == nil {
+		ts.Fatalf("validjson: unknown schema %q", args[0])
+	}
+	sch, err := jsonschema.UnmarshalJSON(bytes.NewReader(doc))
+	ts.Check(err)
+	c := jsonschema.NewCompiler()
+	ts.Check(c.AddResource(args[0]+".schema.json", sch))
+	compiled, err := c.Compile(args[0] + ".schema.json")
+	ts.Check(err)
+	f, err := os.Open(ts.MkAbs(args[1]))
+	ts.Check(err)
+	defer f.Close()
+	inst, err := jsonschema.UnmarshalJSON(f)
+	ts.Check(err)
+	if err := compiled.Validate(inst); err != nil {
+		ts.Fatalf("%s does not match the %s schema: %v", args[1], args[0], err)
+	}
+}

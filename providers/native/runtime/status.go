@@ -1,0 +1,150 @@
+package runtime
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// Container states.
+const (
+	StateCreated    = "created"    // made, never started
+	StateRunning    = "running"    // the main process runs
+	StateRestarting = "restarting" // exited; the supervisor restarts it after a back-off
+	StateExited     = "exited"     // exited or stopped; the supervisor has gone
+	StateDead       = "dead"       // the supervisor vanished while it ran (killed, crashed, host reboot)
+)
+
+// Health states.
+const (
+	HealthNone      = ""
+	HealthStarting  = "starting"
+	HealthHealthy   = "healthy"
+	HealthUnhealthy = "unhealthy"
+)
+
+// Status is what is known about a container: written by its supervisor,
+// checked against the supervisor's liveness by Runtime.Status.
+type Status struct {
+	ID     string            `json:"id"`
+	Name   string            `json:"name"`
+	Labels map[string]string `json:"labels,omitempty"`
+	State  string            `json:"state"`
+	// Pid is the host PID of the main process while running, else 0.
+	Pid int `json:"pid"`
+	// ExitCode is the last exit code (128+signal when killed by one);
+	// meaningful when FinishedAt is set.
+	ExitCode   int       `json:"exit_code"`
+	CreatedAt  time.Time `json:"created_at"`
+	StartedAt  time.Time `json:"started_at,omitzero"`
+	FinishedAt time.Time `json:"finished_at,omitzero"`
+	// Restarts counts restarts by the restart policy since the last
+	// Create or Start.
+	Restarts int `json:"restarts"`
+	// Stopped is set by Stop (and Kill with SIGKILL or the stop signal):
+	// the policy does not restart it, and unless-stopped stays down.
+	Stopped   bool           `json:"stopped,omitempty"`
+	Health    string         `json:"health,omitempty"`
+	HealthLog []HealthResult `json:"health_log,omitempty"`
+	// FailingStreak counts consecutive failed health checks.
+	FailingStreak int `json:"failing_streak,omitempty"`
+	// Error is the last start error, or why the state is dead.
+	Error         string `json:"error,omitempty"`
+	SupervisorPid int    `json:"supervisor_pid,omitempty"`
+	Spec          Spec   `json:"spec"`
+}
+
+// Running reports whether the main process is (as far as is known) alive.
+func (s *Status) Running() bool { return s.State == StateRunning }
+
+// HealthResult is one health check run.
+type HealthResult struct {
+	Start    time.Time `json:"start"`
+	End      time.Time `json:"end"`
+	ExitCode int       `json:"exit_code"` // -1 when it could not run or timed out
+	Output   string    `json:"output"`    // first 4 KiB of stdout and stderr
+}
+
+func readStatus(dir string) (*Status, error) {
+	data, err := os.ReadFile(filepath.Join(dir, statusFile))
+	if err != nil {
+		return nil, err
+	}
+	var st Status
+	if err := json.Unmarshal(data, &st); err != nil {
+		return nil, fmt.Errorf("read %s: %w", filepath.Join(dir, statusFile), err)
+	}
+	return &st, nil
+}
+
+func writeStatus(dir string, st *Status) error {
+	data, err := json.MarshalIndent(st, "", "  ")
+	if err != nil {
+		return err
+	}
+	return writeFileAtomic(filepath.Join(dir, statusFile), append(data, '\n'), 0o600)
+}
+
+func readSpec(dir string) (Spec, error) {
+	var s Spec
+	data, err := os.ReadFile(filepath.Join(dir, configFile))
+	if err != nil {
+		return s, err
+	}
+	if err := json.Unmarshal(data, &s); err != nil {
+		return s, fmt.Errorf("read %s: %w", filepath.Join(dir, configFile), err)
+	}
+	return s, nil
+}
+
+func writeSpec(dir string, s Spec) error {
+	data, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return err
+	}
+	return writeFileAtomic(filepath.Join(dir, configFile), append(data, '\n'), 0o600)
+}
+
+// writeFileAtomic writes through a temporary file in the same directory:
+// write, fsync, close, rename, fsync the directory; the temporary file is
+// removed on error.
+func writeFileAtomic(path string, data []byte, mode os.FileMode) (err error) {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	if err = f.Chmod(mode); err != nil {
+		return err
+	}
+	if _, err = f.Write(data); err != nil {
+		return err
+	}
+	if err = f.Sync(); err != nil {
+		return err
+	}
+	if err = f.Close(); err != nil {
+		return err
+	}
+	if err = os.Rename(f.Name(), path); err != nil {
+		return err
+	}
+	return syncDir(dir)
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
