@@ -9,6 +9,7 @@ import (
 	"github.com/berthhq/berth/schemas/addrs"
 	"github.com/berthhq/berth/state"
 	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
 )
 
 // Hooks receive progress; views implement them. Calls may come from
@@ -16,7 +17,9 @@ import (
 type Hooks interface {
 	PreApply(addr addrs.Instance, action planner.Action)
 	Progress(addr addrs.Instance, msg string)
-	PostApply(addr addrs.Instance, action planner.Action, elapsed time.Duration, err error)
+	// PostApply reports the end of a change; newValue is the object as it
+	// now exists (null after a delete or a failed create).
+	PostApply(addr addrs.Instance, action planner.Action, elapsed time.Duration, newValue cty.Value, err error)
 }
 
 // Finalizer resolves a change's unknowns at apply time (planner.Evaluator).

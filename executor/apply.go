@@ -11,6 +11,7 @@ import (
 	"github.com/berthhq/berth/planner"
 	"github.com/berthhq/berth/schemas/addrs"
 	"github.com/berthhq/berth/state"
+	"github.com/zclconf/go-cty/cty"
 )
 
 // ErrStopped is the error of changes never started because Apply was
@@ -195,8 +196,8 @@ func (r *runner) hookPre(a addrs.Instance, act planner.Action) {
 	}
 }
 
-func (r *runner) hookPost(a addrs.Instance, act planner.Action, d time.Duration, err error) {
+func (r *runner) hookPost(a addrs.Instance, act planner.Action, d time.Duration, nv cty.Value, err error) {
 	if r.opts.Hooks != nil {
-		r.opts.Hooks.PostApply(a, act, d, err)
+		r.opts.Hooks.PostApply(a, act, d, nv, err)
 	}
 }

@@ -24,28 +24,39 @@ func (r *runner) run(o *op) bool {
 	r.hookPre(c.Addr, hookAction)
 	began := time.Now()
 	var err error
+	newVal := cty.NullVal(c.Schema.Block.ImpliedType())
 	if o.kind == opDestroy {
 		err = r.destroy(c)
 	} else {
-		err = r.apply(c)
+		newVal, err = r.apply(c)
 	}
 	elapsed := time.Since(began)
 	r.record(o, elapsed, err)
-	r.hookPost(c.Addr, hookAction, elapsed, err)
+	r.hookPost(c.Addr, hookAction, elapsed, newVal, err)
 	return err == nil
 }
 
-// apply creates or updates the object of change c.
-func (r *runner) apply(c *planner.ResourceChange) error {
+// apply creates or updates the object of change c and returns the object
+// as it now exists.
+func (r *runner) apply(c *planner.ResourceChange) (cty.Value, error) {
+	ty := c.Schema.Block.ImpliedType()
+	nv, err := r.applyChange(c)
+	if nv == cty.NilVal {
+		nv = cty.NullVal(ty)
+	}
+	return nv, err
+}
+
+func (r *runner) applyChange(c *planner.ResourceChange) (cty.Value, error) {
 	prov, _, ok := r.opts.Providers.ForType(c.Addr.Type)
 	if !ok {
-		return errors.New("no provider serves resource type " + c.Addr.Type)
+		return cty.NilVal, errors.New("no provider serves resource type " + c.Addr.Type)
 	}
 	final := c
 	if r.opts.Finalizer != nil {
 		f, diags := r.opts.Finalizer.Finalize(r.ctx, c, r.snapshot())
 		if diags.HasErrors() {
-			return diags
+			return cty.NilVal, diags
 		}
 		final = f
 	}
@@ -67,16 +78,16 @@ func (r *runner) apply(c *planner.ResourceChange) error {
 		newVal = cty.NullVal(ty)
 	}
 	if !newVal.IsNull() && !newVal.IsWhollyKnown() {
-		return errors.New("provider left unknown values after apply (a provider bug)")
+		return cty.NilVal, errors.New("provider left unknown values after apply (a provider bug)")
 	}
 	r.stMu.Lock()
 	switch {
 	case !newVal.IsNull():
 		rec := r.recordFor(c, resp.Private)
 		rec.Tainted = failed && prior.IsNull()
-		if err := rec.SetValue(newVal); err != nil {
+		if err := rec.SetValue(newVal, ty); err != nil {
 			r.stMu.Unlock()
-			return err
+			return cty.NilVal, err
 		}
 		r.st.Set(rec)
 	case prior.IsNull():
@@ -85,9 +96,9 @@ func (r *runner) apply(c *planner.ResourceChange) error {
 	r.stMu.Unlock()
 	r.saver.dirty()
 	if failed {
-		return resp.Diagnostics.Err()
+		return newVal, resp.Diagnostics.Err()
 	}
-	return nil
+	return newVal, nil
 }
 
 // destroy deletes the (old) object of change c.

@@ -363,8 +363,8 @@ func (h stopOnStart) PreApply(addrs.Instance, planner.Action) {
 		close(h.stop)
 	}
 }
-func (stopOnStart) Progress(addrs.Instance, string)                                {}
-func (stopOnStart) PostApply(addrs.Instance, planner.Action, time.Duration, error) {}
+func (stopOnStart) Progress(addrs.Instance, string)                                           {}
+func (stopOnStart) PostApply(addrs.Instance, planner.Action, time.Duration, cty.Value, error) {}
 
 func TestPlanFileRoundTripApplies(t *testing.T) {
 	e := newEngine(t)
@@ -400,5 +400,28 @@ output "o" { value = test_thing.b.out }
 	}
 	if _, err := planner.ReadPlanFile(strings.NewReader(`{"magic":"berth-plan","version":99}`), e.reg); err == nil {
 		t.Error("a newer plan file version was accepted")
+	}
+}
+
+func TestSensitiveVariableMarksAttribute(t *testing.T) {
+	e := newEngine(t)
+	e.config(`
+variable "pw" {
+  default   = "hunter2"
+  sensitive = true
+}
+resource "test_thing" "a" { value = "user:${var.pw}" }
+`)
+	c := change(t, e.plan(), "test_thing.a")
+	if len(c.SensitivePaths) != 1 || !c.SensitivePaths[0].Equals(cty.GetAttrPath("value")) {
+		t.Fatalf("sensitive paths = %#v, want [value]", c.SensitivePaths)
+	}
+	if c.After.ContainsMarked() {
+		t.Error("planned values must be unmarked; sensitivity travels in SensitivePaths")
+	}
+	e.converge()
+	rec := e.st.Resource(c.Addr)
+	if len(rec.SensitivePaths) != 1 || rec.SensitivePaths[0] != "value" {
+		t.Errorf("state sensitive paths = %v", rec.SensitivePaths)
 	}
 }

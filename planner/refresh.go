@@ -82,7 +82,7 @@ func refreshOne(ctx context.Context, reg *providers.Registry, r *state.Resource)
 	if resp.New.RawEquals(prior) {
 		return nil, diags
 	}
-	if err := r.SetValue(resp.New); err != nil {
+	if err := r.SetValue(resp.New, schema.Block.ImpliedType()); err != nil {
 		return nil, append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: fmt.Sprintf("%s: provider returned an invalid value on refresh", r.Addr), Detail: err.Error()})
 	}
 	if resp.Private != nil {

@@ -149,18 +149,19 @@ func (r *run) planInstance(ctx context.Context, cfg *spec.Config, rc *spec.Resou
 		SensitivePaths: sensitive, Private: private,
 		CreateBeforeDestroy: createBeforeDestroy, PreventDestroy: rc.Lifecycle.PreventDestroy,
 	}
-	planned, replacePaths, pdiags := planChange(ctx, prov, addr, schema, prior, config, private)
+	planned, replacePaths, pdiags := planChange(ctx, prov, addr, schema, prior, markPaths(config, sensitive), private)
 	diags = append(diags, withSubject(pdiags, rc.DeclRange)...)
 	if diags.HasErrors() {
 		r.addDiags(diags)
 		return false
 	}
-	change.After, change.ReplacePaths = planned, replacePaths
+	change.After, change.SensitivePaths = unmarkPaths(planned)
+	change.ReplacePaths = replacePaths
 	r.chooseAction(change, tainted)
 	if change.Action.IsReplace() {
-		fresh, _, d := planChange(ctx, prov, addr, schema, cty.NullVal(ty), config, nil)
+		fresh, _, d := planChange(ctx, prov, addr, schema, cty.NullVal(ty), markPaths(config, sensitive), nil)
 		diags = append(diags, withSubject(d, rc.DeclRange)...)
-		change.After = fresh
+		change.After, change.SensitivePaths = unmarkPaths(fresh)
 		if change.PreventDestroy {
 			diags = append(diags, preventDestroyDiag(addr, rc, "replace it")...)
 		}
@@ -249,4 +250,32 @@ func nodeOf(v cty.Value) string {
 		return ""
 	}
 	return n.AsString()
+}
+
+// markPaths marks the values at paths sensitive, so that a provider in
+// this process sees which parts of its configuration are secret.
+func markPaths(v cty.Value, paths []cty.Path) cty.Value {
+	if len(paths) == 0 {
+		return v
+	}
+	pvm := make([]cty.PathValueMarks, len(paths))
+	for i, p := range paths {
+		pvm[i] = cty.PathValueMarks{Path: p, Marks: cty.NewValueMarks(spec.SensitiveMark)}
+	}
+	return v.MarkWithPaths(pvm)
+}
+
+// unmarkPaths removes every mark and returns the sensitive paths.
+func unmarkPaths(v cty.Value) (cty.Value, []cty.Path) {
+	if v == cty.NilVal {
+		return v, nil
+	}
+	uv, pvm := v.UnmarkDeepWithPaths()
+	var paths []cty.Path
+	for _, pm := range pvm {
+		if _, ok := pm.Marks[spec.SensitiveMark]; ok {
+			paths = append(paths, pm.Path)
+		}
+	}
+	return uv, paths
 }

@@ -92,7 +92,8 @@ func (l *loader) decodeRegistry(bb *Berth, blk *hcl.Block) hcl.Diagnostics {
 		}
 	}
 	bb.Registries = append(bb.Registries, &Registry{Host: host, Body: blk.Body, DeclRange: blk.DefRange})
-	return l.validateBody(blk.Body, registrySchema(), blk.DefRange, "registry "+host, l.rootDir)
+	_, diags := validateBody(blk.Body, registrySchema(), blk.DefRange, "registry "+host, l.rootDir)
+	return diags
 }
 
 func checkRequiredVersion(bb *Berth, a *hcl.Attribute) hcl.Diagnostics {

@@ -28,10 +28,8 @@ func (c *Config) CheckReferences() hcl.Diagnostics {
 }
 
 func (c *Config) checkModule() hcl.Diagnostics {
-	var diags hcl.Diagnostics
-	for _, key := range sortedKeys(c.Resources) {
-		diags = append(diags, c.checkResource(c.Resources[key])...)
-	}
+	keys := sortedKeys(c.Resources)
+	diags := parallel(len(keys), func(i int) hcl.Diagnostics { return c.checkResource(c.Resources[keys[i]]) })
 	for _, name := range sortedKeys(c.Locals) {
 		diags = append(diags, c.checkExpr(c.Locals[name].Expr, refRules{what: "local." + name})...)
 	}
@@ -62,7 +60,13 @@ func (c *Config) checkResource(r *Resource) hcl.Diagnostics {
 	what := r.Addr.String()
 	diags := c.checkExpr(r.Count, refRules{what: what + " count"})
 	diags = append(diags, c.checkExpr(r.ForEach, refRules{what: what + " for_each"})...)
-	refs, d := ReferencesInBody(r.Body, &r.Schema.Block)
+	var refs []*Reference
+	var d hcl.Diagnostics
+	if r.bodyRefsKnown {
+		refs, d = referencesIn(r.bodyRefs)
+	} else {
+		refs, d = ReferencesInBody(r.Body, &r.Schema.Block)
+	}
 	diags = append(diags, d...)
 	rules := refRules{what: what, counted: r.Count != nil, each: r.ForEach != nil}
 	diags = append(diags, c.checkRefs(refs, rules)...)

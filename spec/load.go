@@ -7,11 +7,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/berthhq/berth/schemas/addrs"
@@ -35,6 +33,9 @@ type loader struct {
 	hashed  map[string][]byte // path relative to rootDir -> content
 	root    *Config
 	top     *topSchema
+	// checks are the schema validations of the module being loaded, run
+	// in parallel once its files are decoded.
+	checks []func() hcl.Diagnostics
 }
 
 // Load reads the configuration in dir: every *.berth.hcl and *.berth.json
@@ -97,6 +98,9 @@ func (l *loader) loadModule(dir string, path addrs.Module, stack []string, call 
 	for _, f := range files {
 		diags = append(diags, l.decodeFile(cfg, f)...)
 	}
+	checks := l.checks
+	l.checks = nil
+	diags = append(diags, parallel(len(checks), func(i int) hcl.Diagnostics { return checks[i]() })...)
 	diags = append(diags, l.loadChildren(cfg, stack)...)
 	return cfg, diags
 }
@@ -168,22 +172,10 @@ type parsedFile struct {
 // load time of large configurations); results keep the order of names.
 func parseAll(names []string) []parsedFile {
 	out := make([]parsedFile, len(names))
-	work := make(chan int)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(names)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range work {
-				out[i] = parseFile(names[i])
-			}
-		}()
-	}
-	for i := range names {
-		work <- i
-	}
-	close(work)
-	wg.Wait()
+	parallel(len(names), func(i int) hcl.Diagnostics {
+		out[i] = parseFile(names[i])
+		return nil
+	})
 	return out
 }
 

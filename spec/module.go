@@ -27,7 +27,8 @@ func (l *loader) decodeNode(cfg *Config, b *hcl.Block) hcl.Diagnostics {
 		return append(diags, duplicate("node", name, b.DefRange, prev.DeclRange))
 	}
 	cfg.Nodes[name] = &Node{Name: name, Body: b.Body, DeclRange: b.DefRange}
-	return append(diags, l.validateBody(b.Body, nodeSchema(), b.DefRange, "node "+name, cfg.Dir)...)
+	_, d := validateBody(b.Body, nodeSchema(), b.DefRange, "node "+name, cfg.Dir)
+	return append(diags, d...)
 }
 
 // decodeModuleCall decodes a module block; every attribute but the

@@ -56,7 +56,13 @@ func (l *loader) decodeResource(cfg *Config, b *hcl.Block, typ string, typeRange
 		}
 		diags = append(diags, decodeLifecycle(r, lb)...)
 	}
-	return append(diags, l.validateBody(remain, &rs.Block, b.DefRange, key, cfg.Dir)...)
+	dir := cfg.Dir
+	l.checks = append(l.checks, func() hcl.Diagnostics {
+		refs, diags := validateBody(remain, &rs.Block, b.DefRange, key, dir)
+		r.bodyRefs, r.bodyRefsKnown = refs, true
+		return diags
+	})
+	return diags
 }
 
 func decodeResourceMeta(r *Resource, content *hcl.BodyContent) hcl.Diagnostics {

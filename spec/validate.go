@@ -16,30 +16,42 @@ var dynamicSchema = &hcl.BodySchema{
 	Blocks: []hcl.BlockHeaderSchema{{Type: "content"}},
 }
 
-// validateBody checks a top-level body (resource, node, registry) against
-// its schema without evaluating anything that refers to something: unknown
-// and missing attributes, block counts and nesting, dynamic blocks, and the
-// type, format and allowed values of constant attributes. what names the
-// body in messages, dir is the module directory for file functions.
-func (l *loader) validateBody(body hcl.Body, block *schemas.Block, decl hcl.Range, what, dir string) hcl.Diagnostics {
-	return l.validate(body, block, decl, what, dir, true)
+// validator checks one top-level body (resource, node, registry) and
+// collects the references of its expressions on the way, so that
+// CheckReferences need not walk the body again.
+type validator struct {
+	dir  string          // module directory, for file functions
+	refs []hcl.Traversal // references found, without dynamic iterators
+	its  map[string]bool // dynamic iterator names in scope
 }
 
-func (l *loader) validate(body hcl.Body, block *schemas.Block, decl hcl.Range, what, dir string, top bool) hcl.Diagnostics {
+// validateBody checks a top-level body against its schema without
+// evaluating anything that refers to something: unknown and missing
+// attributes, block counts and nesting, dynamic blocks, and the type,
+// format and allowed values of constant attributes. what names the body
+// in messages. It returns the body's references as ReferencesInBody
+// finds them.
+func validateBody(body hcl.Body, block *schemas.Block, decl hcl.Range, what, dir string) ([]hcl.Traversal, hcl.Diagnostics) {
+	v := &validator{dir: dir, its: map[string]bool{}}
+	diags := v.validate(body, block, decl, what, true)
+	return v.refs, diags
+}
+
+func (v *validator) validate(body hcl.Body, block *schemas.Block, decl hcl.Range, what string, top bool) hcl.Diagnostics {
 	content, diags := body.Content(bodySchemaOf(block))
 	for _, name := range block.AttributeNames() {
-		diags = append(diags, l.validateAttr(content.Attributes[name], name, block.Attributes[name], decl, what, dir, top)...)
+		diags = append(diags, v.validateAttr(content.Attributes[name], name, block.Attributes[name], decl, what, top)...)
 	}
 	literal, dynamic := map[string][]*hcl.Block{}, map[string][]*hcl.Block{}
 	for _, b := range content.Blocks {
 		if b.Type == "dynamic" {
 			dynamic[b.Labels[0]] = append(dynamic[b.Labels[0]], b)
-			diags = append(diags, l.validateDynamic(b, block, what, dir)...)
+			diags = append(diags, v.validateDynamic(b, block, what)...)
 			continue
 		}
 		literal[b.Type] = append(literal[b.Type], b)
 		nb := block.Blocks[b.Type]
-		diags = append(diags, l.validate(b.Body, &nb.Block, b.DefRange, what+"."+b.Type, dir, false)...)
+		diags = append(diags, v.validate(b.Body, &nb.Block, b.DefRange, what+"."+b.Type, false)...)
 	}
 	for _, name := range block.BlockNames() {
 		diags = append(diags, checkBlockCount(block.Blocks[name], name, literal[name], len(dynamic[name]), decl, what)...)
@@ -47,7 +59,20 @@ func (l *loader) validate(body hcl.Body, block *schemas.Block, decl hcl.Range, w
 	return diags
 }
 
-func (l *loader) validateAttr(a *hcl.Attribute, name string, s *schemas.Attribute, decl hcl.Range, what, dir string, top bool) hcl.Diagnostics {
+// collect records an expression's references except iterator names in
+// scope (and except also, when not "", the iterator own). It reports
+// whether the expression refers to anything at all.
+func (v *validator) collect(expr hcl.Expression, own string) bool {
+	vars := expr.Variables()
+	for _, t := range vars {
+		if root := t.RootName(); !v.its[root] && root != own {
+			v.refs = append(v.refs, t)
+		}
+	}
+	return len(vars) > 0
+}
+
+func (v *validator) validateAttr(a *hcl.Attribute, name string, s *schemas.Attribute, decl hcl.Range, what string, top bool) hcl.Diagnostics {
 	if a == nil {
 		if s.Required && !(top && name == "name") {
 			return hcl.Diagnostics{{
@@ -67,10 +92,10 @@ func (l *loader) validateAttr(a *hcl.Attribute, name string, s *schemas.Attribut
 			Subject:  a.NameRange.Ptr(),
 		}}
 	}
-	if len(a.Expr.Variables()) > 0 {
+	if v.collect(a.Expr, "") {
 		return nil
 	}
-	val, diags := a.Expr.Value(&hcl.EvalContext{Functions: functionsFor(dir)})
+	val, diags := a.Expr.Value(&hcl.EvalContext{Functions: functionsFor(v.dir)})
 	if diags.HasErrors() || !val.IsWhollyKnown() {
 		return diags
 	}
@@ -149,7 +174,7 @@ func checkBlockCount(nb *schemas.NestedBlock, name string, blocks []*hcl.Block, 
 }
 
 // validateDynamic checks a `dynamic "TYPE" { ... }` block and its content.
-func (l *loader) validateDynamic(b *hcl.Block, parent *schemas.Block, what, dir string) hcl.Diagnostics {
+func (v *validator) validateDynamic(b *hcl.Block, parent *schemas.Block, what string) hcl.Diagnostics {
 	typ := b.Labels[0]
 	nb := parent.Blocks[typ]
 	if nb == nil {
@@ -161,15 +186,13 @@ func (l *loader) validateDynamic(b *hcl.Block, parent *schemas.Block, what, dir 
 		}}
 	}
 	content, diags := b.Body.Content(dynamicSchema)
-	if a := content.Attributes["iterator"]; a != nil {
-		if t, d := hcl.AbsTraversalForExpr(a.Expr); d.HasErrors() || len(t) != 1 {
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Invalid dynamic iterator name",
-				Detail:   "iterator must be a single name without quotes.",
-				Subject:  a.Expr.Range().Ptr(),
-			})
-		}
+	iter, d := iteratorName(content.Attributes["iterator"], typ)
+	diags = append(diags, d...)
+	if a := content.Attributes["for_each"]; a != nil {
+		v.collect(a.Expr, "")
+	}
+	if a := content.Attributes["labels"]; a != nil {
+		v.collect(a.Expr, iter)
 	}
 	diags = append(diags, checkDynamicLabels(content.Attributes["labels"], nb, b, what)...)
 	switch {
@@ -184,7 +207,29 @@ func (l *loader) validateDynamic(b *hcl.Block, parent *schemas.Block, what, dir 
 		diags = append(diags, duplicate("content block", "", content.Blocks[1].DefRange, content.Blocks[0].DefRange))
 	}
 	c := content.Blocks[0]
-	return append(diags, l.validate(c.Body, &nb.Block, c.DefRange, what+"."+typ, dir, false)...)
+	inherited := v.its[iter]
+	v.its[iter] = true
+	diags = append(diags, v.validate(c.Body, &nb.Block, c.DefRange, what+"."+typ, false)...)
+	v.its[iter] = inherited
+	return diags
+}
+
+// iteratorName is a dynamic block's iterator: the iterator attribute, or
+// the block type.
+func iteratorName(a *hcl.Attribute, typ string) (string, hcl.Diagnostics) {
+	if a == nil {
+		return typ, nil
+	}
+	t, d := hcl.AbsTraversalForExpr(a.Expr)
+	if d.HasErrors() || len(t) != 1 {
+		return typ, hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Invalid dynamic iterator name",
+			Detail:   "iterator must be a single name without quotes.",
+			Subject:  a.Expr.Range().Ptr(),
+		}}
+	}
+	return t.RootName(), nil
 }
 
 func checkDynamicLabels(a *hcl.Attribute, nb *schemas.NestedBlock, b *hcl.Block, what string) hcl.Diagnostics {

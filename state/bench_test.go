@@ -29,7 +29,7 @@ func bigState(b testing.TB, n int) *State {
 			"restart": cty.StringVal("always"),
 			"status":  cty.StringVal("running"),
 			"ip":      cty.StringVal("10.88.0.12"),
-		}))
+		}), cty.NilType)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -77,7 +77,7 @@ func testResource(t testing.TB, addr string) *Resource {
 		"image": cty.StringVal("nginx@sha256:0123"),
 		"env":   cty.MapVal(map[string]cty.Value{"A": cty.StringVal("1 && <2>")}),
 		"ports": cty.ListVal([]cty.Value{cty.NumberIntVal(80), cty.NumberIntVal(443)}),
-	}))
+	}), cty.NilType)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,14 +23,18 @@ func (r *Resource) Value(ty cty.Type) (cty.Value, error) {
 	return v, nil
 }
 
-// SetValue encodes v as the attributes. v must be a wholly known, non-null
-// object (or map) without marks: sensitive parts are unmarked by the caller
-// and recorded in SensitivePaths.
-func (r *Resource) SetValue(v cty.Value) error {
+// SetValue encodes v as the attributes, as a value of ty: the resource
+// schema's implied type, so that attributes of dynamic type are recorded
+// with their own type and Value(ty) reads back exactly v. v must be a
+// wholly known, non-null object (or map) without marks: sensitive parts
+// are unmarked by the caller and recorded in SensitivePaths.
+func (r *Resource) SetValue(v cty.Value, ty cty.Type) error {
 	if err := checkStorable(v); err != nil {
 		return fmt.Errorf("record attributes of %s: %w", r.Addr, err)
 	}
-	ty := v.Type()
+	if ty == cty.NilType {
+		ty = v.Type()
+	}
 	if !ty.IsObjectType() && !ty.IsMapType() {
 		return fmt.Errorf("record attributes of %s: want an object, not %s", r.Addr, ty.FriendlyName())
 	}

@@ -144,7 +144,7 @@ func TestSetValueRefuses(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			r := &Resource{Addr: mustInstance(t, "container.a")}
-			if err := r.SetValue(tc.v); err == nil {
+			if err := r.SetValue(tc.v, cty.NilType); err == nil {
 				t.Errorf("SetValue(%#v) succeeded", tc.v)
 			}
 			if r.Attributes != nil {

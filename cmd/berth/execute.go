@@ -25,8 +25,6 @@ func (op *operation) apply(cmd *cobra.Command, p *planner.Plan) error {
 	stop, stopped, release := a.interrupts(cancel)
 	defer release()
 
-	// progress.ID stays unset: PostApply does not carry the new value, and
-	// state is persisted asynchronously, so the id is not known reliably.
 	progress := views.NewProgress(stdout, colors)
 	opts, err := op.options()
 	if err != nil {

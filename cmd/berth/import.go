@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/zclconf/go-cty/cty"
 	"os"
 	"path/filepath"
 	"sort"
@@ -63,10 +64,11 @@ func (a *app) runImport(cmd *cobra.Command, f *planFlags, addrText, id string) e
 		return fmt.Errorf("import %s from ID %q: %w", addr, id, err)
 	}
 	r := &state.Resource{Addr: addr, Provider: name, Private: resp.Private}
+	ty := cty.NilType
 	if s, ok := op.reg.Schema(addr.Type); ok {
-		r.SchemaVersion = s.Version
+		r.SchemaVersion, ty = s.Version, s.Block.ImpliedType()
 	}
-	if err := r.SetValue(resp.Imported); err != nil {
+	if err := r.SetValue(resp.Imported, ty); err != nil {
 		return fmt.Errorf("record %s: %w", addr, err)
 	}
 	op.prior.Set(r)

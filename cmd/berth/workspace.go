@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -158,9 +159,11 @@ func readState(store *state.Store) (*state.State, error) {
 	case err == nil:
 		return st, nil
 	case errors.Is(err, state.ErrNewerVersion):
-		return nil, fmt.Errorf("%w\nThe state file was left unchanged", err)
+		return nil, fmt.Errorf("%w; the state file was left unchanged", err)
 	case errors.Is(err, state.ErrInvalid):
-		return nil, fmt.Errorf("%w\nThe state file was left unchanged; restore it from %s if it is damaged", err, store.BackupPath())
+		if _, serr := os.Stat(store.BackupPath()); serr == nil {
+			return nil, fmt.Errorf("%w\nThe previous version of the state is in %s", err, store.BackupPath())
+		}
 	}
 	return nil, err
 }

@@ -39,6 +39,9 @@ func (p *Provider) PlanResourceChange(ctx context.Context, req providers.PlanRes
 	case !prior.IsNull():
 		planned = updateUnknowns(req.TypeName, prior, planned)
 	}
+	if req.TypeName == schemas.TypeData {
+		marks = dataOutputMarks(marks)
+	}
 	return providers.PlanResourceChangeResponse{
 		Planned:         planned.MarkWithPaths(marks),
 		RequiresReplace: replace,
@@ -106,4 +109,17 @@ func updateUnknowns(typ string, prior, planned cty.Value) cty.Value {
 		return planned
 	}
 	return withAttrs(planned, set)
+}
+
+// dataOutputMarks makes berth_data's output as sensitive as its input,
+// since it is a copy of it.
+func dataOutputMarks(marks []cty.PathValueMarks) []cty.PathValueMarks {
+	out := marks
+	for _, pm := range marks {
+		if len(pm.Path) > 0 && pm.Path[0] == (cty.GetAttrStep{Name: "input"}) {
+			p := append(cty.Path{cty.GetAttrStep{Name: "output"}}, pm.Path[1:]...)
+			out = append(out, cty.PathValueMarks{Path: p, Marks: pm.Marks})
+		}
+	}
+	return out
 }

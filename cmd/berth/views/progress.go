@@ -2,6 +2,7 @@ package views
 
 import (
 	"fmt"
+	"github.com/zclconf/go-cty/cty"
 	"io"
 	"sync"
 	"time"
@@ -20,9 +21,6 @@ type Progress struct {
 	colors Colors
 	// Interval is how often a running step reports that it still runs.
 	Interval time.Duration
-	// ID, when set, returns the id of an instance after its change, for
-	// the "[id=...]" of completion lines ("" for none).
-	ID func(addrs.Instance) string
 
 	mu      sync.Mutex
 	running map[string]chan struct{}
@@ -82,7 +80,15 @@ func (p *Progress) tick(addr addrs.Instance, v verbs, done chan struct{}) {
 			return
 		case <-t.C:
 			elapsed := time.Since(start).Round(time.Second)
-			p.println(fmt.Sprintf("%s Still %s... [%s elapsed]", p.colors.Bold(addr.String()+":"), v.still, elapsed))
+			p.mu.Lock()
+			select {
+			case <-done: // finished meanwhile: PostApply closes done under mu
+				p.mu.Unlock()
+				return
+			default:
+			}
+			fmt.Fprintf(p.w, "%s Still %s... [%s elapsed]\n", p.colors.Bold(addr.String()+":"), v.still, elapsed)
+			p.mu.Unlock()
 		}
 	}
 }
@@ -93,7 +99,7 @@ func (p *Progress) Progress(addr addrs.Instance, msg string) {
 }
 
 // PostApply reports the end of a change and stops its ticker.
-func (p *Progress) PostApply(addr addrs.Instance, action planner.Action, elapsed time.Duration, err error) {
+func (p *Progress) PostApply(addr addrs.Instance, action planner.Action, elapsed time.Duration, newValue cty.Value, err error) {
 	p.mu.Lock()
 	if done, ok := p.running[addr.String()]; ok {
 		close(done)
@@ -107,8 +113,8 @@ func (p *Progress) PostApply(addr addrs.Instance, action planner.Action, elapsed
 		return
 	}
 	id := ""
-	if p.ID != nil && action != planner.Delete {
-		if s := p.ID(addr); s != "" {
+	if action != planner.Delete {
+		if s := idOf(newValue); s != "" {
 			id = " [id=" + s + "]"
 		}
 	}
@@ -123,4 +129,16 @@ func (p *Progress) Stop() {
 		close(done)
 		delete(p.running, k)
 	}
+}
+
+// idOf reads the "id" attribute of an object value, or "".
+func idOf(v cty.Value) string {
+	if v == cty.NilVal || v.IsNull() || !v.IsKnown() || !v.Type().IsObjectType() || !v.Type().HasAttribute("id") {
+		return ""
+	}
+	id := v.GetAttr("id")
+	if id.IsNull() || !id.IsKnown() || id.Type() != cty.String {
+		return ""
+	}
+	return id.AsString()
 }

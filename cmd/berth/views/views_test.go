@@ -92,14 +92,13 @@ func TestProgress(t *testing.T) {
 	var b bytes.Buffer
 	p := NewProgress(&b, Colors{})
 	p.Interval = time.Hour // no "Still ..." lines in this test
-	p.ID = func(addrs.Instance) string { return "abc" }
 	web := inst("container", "web", addrs.Key{})
 	p.PreApply(web, planner.Create)
 	p.Progress(web, "pulling nginx: 3/5 layers")
-	p.PostApply(web, planner.Create, 2400*time.Millisecond, nil)
+	p.PostApply(web, planner.Create, 2400*time.Millisecond, cty.ObjectVal(map[string]cty.Value{"id": cty.StringVal("abc")}), nil)
 	db := inst("container", "db", addrs.StringKeyOf("a"))
 	p.PreApply(db, planner.Delete)
-	p.PostApply(db, planner.Delete, 0, errors.New("boom"))
+	p.PostApply(db, planner.Delete, 0, cty.NilVal, errors.New("boom"))
 	want := `container.web: Creating...
 container.web: pulling nginx: 3/5 layers
 container.web: Creation complete after 2s [id=abc]
@@ -138,7 +137,7 @@ func TestProgressStillRunning(t *testing.T) {
 	for !strings.Contains(b.String(), "container.web: Still modifying... [") {
 		time.Sleep(time.Millisecond)
 	}
-	p.PostApply(web, planner.Update, time.Second, nil)
+	p.PostApply(web, planner.Update, time.Second, cty.NilVal, nil)
 	if !strings.HasSuffix(b.String(), "container.web: Modifications complete after 1s\n") {
 		t.Errorf("last line wrong:\n%s", b.String())
 	}

@@ -30,8 +30,8 @@ type controlRequest struct {
 }
 
 type controlReply struct {
-	Error    string `json:"error,omitempty"`
-	NotRunning bool `json:"not_running,omitempty"` // kill: nothing runs now
+	Error      string `json:"error,omitempty"`
+	NotRunning bool   `json:"not_running,omitempty"` // kill: nothing runs now
 }
 
 // socketPath calls fn with a path to <dir>/control.sock short enough for

@@ -1,0 +1,107 @@
+package runtime
+
+import (
+	"encoding/json"
+	"fmt"
+	"net"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// serve accepts control connections until the listener is closed.
+func (s *supervisor) serve() {
+	for {
+		conn, err := s.ln.Accept()
+		if err != nil {
+			return
+		}
+		s.conns.Add(1)
+		go s.handle(conn)
+	}
+}
+
+func (s *supervisor) handle(conn net.Conn) {
+	defer s.conns.Done()
+	defer conn.Close()
+	_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	var req controlRequest
+	if err := json.NewDecoder(conn).Decode(&req); err != nil {
+		return
+	}
+	_ = conn.SetReadDeadline(time.Time{})
+	rep := s.dispatch(req)
+	_ = json.NewEncoder(conn).Encode(rep)
+}
+
+func (s *supervisor) dispatch(req controlRequest) controlReply {
+	switch req.Op {
+	case opStop:
+		// The reply waits until the supervisor has finished: the
+		// container has exited, been cleaned up and recorded.
+		select {
+		case s.stops <- req.Timeout:
+		case <-s.doneCh:
+		}
+		<-s.doneCh
+		return controlReply{}
+	case opKill:
+		return s.kill(req.Signal)
+	case opReload:
+		if err := s.reload(); err != nil {
+			return controlReply{Error: err.Error()}
+		}
+		return controlReply{}
+	}
+	return controlReply{Error: fmt.Sprintf("unknown request %q", req.Op)}
+}
+
+// kill signals the main process. As in Docker, SIGKILL or the stop
+// signal also means "do not restart".
+func (s *supervisor) kill(sig unix.Signal) controlReply {
+	stopSig := s.stopSignal()
+	s.mu.Lock()
+	r := s.cur
+	if r != nil && (sig == unix.SIGKILL || sig == stopSig) && !s.st.Stopped {
+		s.st.Stopped = true
+		s.saveLocked()
+	}
+	s.mu.Unlock()
+	if r == nil {
+		return controlReply{NotRunning: true}
+	}
+	if err := r.signal(sig); err != nil {
+		return controlReply{Error: err.Error()}
+	}
+	return controlReply{}
+}
+
+// reload re-reads config.json and applies what may change on a live
+// container: resources now, health checks from the next interval, the
+// restart policy and stop settings when next needed.
+func (s *supervisor) reload() error {
+	spec, err := readSpec(s.dir)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.spec = spec
+	r := s.cur
+	if r != nil {
+		r.stopHealth()
+		if spec.Health != nil {
+			if s.st.Health == HealthNone {
+				s.st.Health = HealthStarting
+			}
+			r.startHealth(s, *spec.Health)
+		} else {
+			s.st.Health, s.st.FailingStreak = HealthNone, 0
+		}
+	}
+	s.saveLocked()
+	s.mu.Unlock()
+	if r == nil {
+		return nil
+	}
+	return r.setResources(spec.Resources)
+}

@@ -1,0 +1,319 @@
+package runtime
+
+import (
+	"encoding/json"
+	"fmt"
+	"log"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime/debug"
+	"sync"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// Restart back-off: 100 ms, doubling up to 10 s; back to 100 ms after a
+// run that lasted 10 s.
+const (
+	minBackoff   = 100 * time.Millisecond
+	maxBackoff   = 10 * time.Second
+	backoffReset = 10 * time.Second
+	// reportFd is the pipe on which a new supervisor tells its starter
+	// whether the first start worked (see report).
+	reportFd = 3
+)
+
+// supervisor owns one container: it starts it, copies its output to the
+// log files, applies the restart policy, runs health checks, records
+// everything in status.json and obeys the control socket. It lives as
+// long as the container runs or waits to be restarted, then exits.
+type supervisor struct {
+	dir    string
+	lock   *os.File // keeps the supervisor lock; never closed before exit
+	ln     *net.UnixListener
+	logs   *logWriter
+	stops  chan time.Duration // stop requests with their grace period
+	sigs   chan os.Signal
+	doneCh chan struct{} // closed when the supervisor has finished
+	conns  sync.WaitGroup
+	logger *log.Logger
+
+	mu   sync.Mutex // guards what follows
+	spec Spec
+	st   Status
+	cur  *run // the run in progress; nil between runs
+}
+
+// report is what a supervisor writes on reportFd.
+type report struct {
+	Pid   int    `json:"pid,omitempty"`
+	Error string `json:"error,omitempty"`
+}
+
+// supervise is the supervisor process's main; it returns the exit code.
+func supervise(root, id string) int {
+	// The supervisor's heap is tiny; keep it so.
+	debug.SetGCPercent(50)
+	debug.SetMemoryLimit(16 << 20)
+	logger := log.New(os.Stderr, "berth-supervisor "+id+": ", log.LstdFlags|log.Lmicroseconds)
+	rep := os.NewFile(reportFd, "report")
+	s, err := newSupervisor(filepath.Join(root, id), logger)
+	if err != nil {
+		logger.Print(err)
+		sendReport(rep, report{Error: err.Error()})
+		return 1
+	}
+	return s.loop(rep)
+}
+
+func newSupervisor(dir string, logger *log.Logger) (*supervisor, error) {
+	lock, err := lockSupervisor(dir)
+	if err != nil {
+		return nil, err
+	}
+	spec, err := readSpec(dir)
+	if err != nil {
+		return nil, err
+	}
+	st, err := readStatus(dir)
+	if err != nil {
+		st = &Status{ID: spec.ID, Name: spec.Name, Labels: spec.Labels, CreatedAt: time.Now().UTC()}
+	}
+	st.Restarts, st.Stopped, st.Error, st.SupervisorPid = 0, false, "", os.Getpid()
+	st.Spec = spec
+	s := &supervisor{
+		dir: dir, lock: lock, spec: spec, st: *st, logger: logger,
+		stops: make(chan time.Duration, 8), sigs: make(chan os.Signal, 4), doneCh: make(chan struct{}),
+	}
+	if s.logs, err = openLogWriter(dir); err != nil {
+		return nil, err
+	}
+	if s.ln, err = listenControl(dir); err != nil {
+		return nil, fmt.Errorf("control socket: %w", err)
+	}
+	signal.Notify(s.sigs, unix.SIGTERM, unix.SIGINT)
+	signal.Ignore(unix.SIGHUP, unix.SIGPIPE)
+	go s.serve()
+	return s, nil
+}
+
+// loop runs the container until it is stopped or the policy says no more.
+func (s *supervisor) loop(rep *os.File) int {
+	delay := minBackoff
+	for first := true; ; first = false {
+		r, err := s.start()
+		if first {
+			sendReport(rep, report{Pid: r.pidOrZero(), Error: errString(err)})
+			if err != nil {
+				s.finish()
+				return 1
+			}
+		}
+		if err == nil && s.wait(r) >= backoffReset {
+			delay = minBackoff
+		}
+		if !s.restartWanted() || !s.backoff(delay) {
+			s.finish()
+			return 0
+		}
+		delay = min(2*delay, maxBackoff)
+	}
+}
+
+// start starts one run and records it.
+func (s *supervisor) start() (*run, error) {
+	s.mu.Lock()
+	spec := s.spec
+	s.mu.Unlock()
+	r, err := startRun(s.dir, spec, s.logs)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err != nil {
+		s.logger.Printf("start: %v", err)
+		s.st.State, s.st.Pid, s.st.ExitCode, s.st.Error = StateExited, 0, 127, err.Error()
+		s.st.FinishedAt = time.Now().UTC()
+		s.saveLocked()
+		return nil, err
+	}
+	s.cur = r
+	s.st.State, s.st.Pid, s.st.StartedAt, s.st.Error = StateRunning, r.pid, r.started.UTC(), ""
+	s.st.Health, s.st.FailingStreak = HealthNone, 0
+	if spec.Health != nil {
+		s.st.Health = HealthStarting
+		r.startHealth(s, *spec.Health)
+	}
+	s.saveLocked()
+	return r, nil
+}
+
+// wait waits for r to end, serving stop requests and signals meanwhile,
+// and returns how long it ran.
+func (s *supervisor) wait(r *run) time.Duration {
+	var killTimer *time.Timer
+	var killAt time.Time
+	defer func() {
+		if killTimer != nil {
+			killTimer.Stop()
+		}
+	}()
+	kill := make(chan struct{}, 1)
+	stop := func(grace time.Duration) {
+		s.markStopped()
+		if grace <= 0 {
+			r.signal(unix.SIGKILL)
+			return
+		}
+		at := time.Now().Add(grace)
+		if killTimer != nil && !at.Before(killAt) {
+			return
+		}
+		r.signal(s.stopSignal())
+		if killTimer != nil {
+			killTimer.Stop()
+		}
+		killAt, killTimer = at, time.AfterFunc(grace, func() { kill <- struct{}{} })
+	}
+	for {
+		select {
+		case <-r.done:
+			s.exited(r)
+			return r.finished.Sub(r.started)
+		case grace := <-s.stops:
+			stop(grace)
+		case <-s.sigs:
+			stop(s.stopTimeout())
+		case <-kill:
+			r.signal(unix.SIGKILL)
+		}
+	}
+}
+
+// exited records the end of r and releases its container.
+func (s *supervisor) exited(r *run) {
+	if err := r.destroy(); err != nil {
+		s.logger.Printf("clean up after exit: %v", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cur = nil
+	s.st.State, s.st.Pid, s.st.ExitCode = StateExited, 0, r.exitCode
+	s.st.FinishedAt, s.st.Health, s.st.FailingStreak = r.finished.UTC(), HealthNone, 0
+	s.saveLocked()
+}
+
+func (s *supervisor) restartWanted() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.st.Stopped {
+		return false
+	}
+	switch s.spec.Restart {
+	case RestartAlways, RestartUnlessStopped:
+		return true
+	case RestartOnFailure:
+		return s.st.ExitCode != 0
+	}
+	return false
+}
+
+// backoff waits delay in state restarting; false when stopped meanwhile.
+func (s *supervisor) backoff(delay time.Duration) bool {
+	s.setState(StateRestarting)
+	t := time.NewTimer(delay)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		s.mu.Lock()
+		s.st.Restarts++
+		s.mu.Unlock()
+		return true
+	case <-s.stops:
+	case <-s.sigs:
+	}
+	s.markStopped()
+	return false
+}
+
+// finish writes the final status, answers pending stop requests and
+// closes up; the process exits next.
+func (s *supervisor) finish() {
+	s.mu.Lock()
+	if s.st.State == StateRestarting || s.st.State == StateRunning {
+		s.st.State = StateExited
+	}
+	s.st.SupervisorPid, s.st.Pid = 0, 0
+	s.saveLocked()
+	s.mu.Unlock()
+	close(s.doneCh)
+	s.ln.Close()
+	waitGroupTimeout(&s.conns, 2*time.Second)
+	s.logs.Close()
+}
+
+func (s *supervisor) markStopped() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.st.Stopped {
+		s.st.Stopped = true
+		s.saveLocked()
+	}
+}
+
+func (s *supervisor) setState(state string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.st.State = state
+	s.saveLocked()
+}
+
+func (s *supervisor) stopSignal() syscall.Signal {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sig, err := ParseSignal(s.spec.StopSignal)
+	if err != nil {
+		return unix.SIGTERM
+	}
+	return sig
+}
+
+func (s *supervisor) stopTimeout() time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.spec.StopTimeout
+}
+
+// saveLocked writes status.json; s.mu must be held.
+func (s *supervisor) saveLocked() {
+	s.st.Spec = s.spec
+	if err := writeStatus(s.dir, &s.st); err != nil {
+		s.logger.Printf("write status: %v", err)
+	}
+}
+
+func sendReport(f *os.File, rep report) {
+	if f == nil {
+		return
+	}
+	_ = json.NewEncoder(f).Encode(rep)
+	f.Close()
+}
+
+func errString(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+func waitGroupTimeout(wg *sync.WaitGroup, d time.Duration) {
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(d):
+	}
+}
