@@ -22,6 +22,9 @@ type run struct {
 	values *instanceValues
 	ev     *evaluator
 
+	// priorVals caches the decoded value of every recorded instance.
+	priorVals map[string]cty.Value
+
 	gone    map[string]bool // instances refresh found deleted
 	drifted map[string]bool // instances refresh found changed
 	replace map[string]bool
@@ -62,7 +65,7 @@ func MakePlan(ctx context.Context, opts Options) (*Plan, hcl.Diagnostics) {
 		prior = state.New()
 	}
 	r := &run{
-		opts: opts, g: g, values: newInstanceValues(),
+		opts: opts, g: g, values: newInstanceValues(), priorVals: map[string]cty.Value{},
 		gone: map[string]bool{}, drifted: map[string]bool{}, replace: map[string]bool{},
 		changes: map[string]*ResourceChange{}, failed: map[string]bool{}, diags: diags,
 	}
@@ -114,6 +117,7 @@ func (r *run) loadPriorValues() {
 			continue
 		}
 		r.values.set(rs.Addr, v)
+		r.priorVals[rs.Addr.String()] = v
 	}
 }
 

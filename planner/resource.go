@@ -135,7 +135,11 @@ func (r *run) planInstance(ctx context.Context, cfg *spec.Config, rc *spec.Resou
 	ty := schema.Block.ImpliedType()
 	prior, private, tainted, createBeforeDestroy := cty.NullVal(ty), []byte(nil), false, rc.Lifecycle.CreateBeforeDestroy
 	if rs := r.prior.Resource(addr); rs != nil {
-		v, err := rs.Value(ty)
+		v, cached := r.priorVals[addr.String()]
+		var err error
+		if !cached {
+			v, err = rs.Value(ty)
+		}
 		if err != nil {
 			r.addDiags(append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: fmt.Sprintf("%s: state record is unreadable", addr), Detail: err.Error()}))
 			return false

@@ -83,6 +83,13 @@ type ReadResourceResponse struct {
 // PlanResourceChangeRequest asks how the provider would move Prior to
 // match Config. Proposed is the engine's merge of the two (config values
 // where set, prior values for computed attributes the config leaves null).
+//
+// Config and Proposed carry the cty mark "sensitive" on values derived
+// from sensitive variables. A provider unmarks before comparing values,
+// and marks the parts of Planned that are secret (at least those of
+// Config, and any computed attribute derived from them); the engine reads
+// the marks back as the change's sensitive paths. A transport that cannot
+// carry marks sends them as lists of paths beside the values.
 type PlanResourceChangeRequest struct {
 	TypeName string
 	Prior    cty.Value

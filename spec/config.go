@@ -115,6 +115,10 @@ type Resource struct {
 	Provider  string    // reserved: the provider attribute, "" when unset
 	DeclRange hcl.Range // the block header
 	TypeRange hcl.Range
+
+	// bodyRefs are Body's references, found while Load validated it.
+	bodyRefs      []hcl.Traversal
+	bodyRefsKnown bool
 }
 
 // Lifecycle is a resource's `lifecycle` block.

@@ -196,3 +196,49 @@ network "n" {}`)
 		t.Errorf("image = %q", got)
 	}
 }
+
+// The references Load collects while validating must be those
+// ReferencesInBody finds.
+func TestCollectedReferencesMatch(t *testing.T) {
+	cfg := mustLoad(t, `
+variable "ports" { default = [] }
+variable "labels" { default = {} }
+locals { proto = "tcp" }
+container "web" {
+  image = "x-${local.proto}"
+  dynamic "port" {
+    for_each = var.ports
+    iterator = p
+    content {
+      host      = p.value
+      container = p.key + length(var.ports)
+      protocol  = local.proto
+    }
+  }
+  dynamic "label" {
+    for_each = var.labels
+    labels   = [label.key, local.proto]
+    content { value = "${label.value}${path.module}" }
+  }
+  health {
+    command = [for c in var.ports: tostring(c)]
+  }
+}`)
+	r := cfg.Resources["container.web"]
+	fromWalk, diags := ReferencesInBody(r.Body, &r.Schema.Block)
+	if diags.HasErrors() {
+		t.Fatal(diagString(diags))
+	}
+	fromLoad, _ := referencesIn(r.bodyRefs)
+	str := func(refs []*Reference) string {
+		var out []string
+		for _, r := range refs {
+			out = append(out, r.String())
+		}
+		sortStrings(out)
+		return strings.Join(out, " ")
+	}
+	if a, b := str(fromLoad), str(fromWalk); a != b || a == "" {
+		t.Errorf("load collected %q\nReferencesInBody  %q", a, b)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -119,3 +120,5 @@ func errorsOf(diags hcl.Diagnostics) hcl.Diagnostics {
 	}
 	return out
 }
+
+func sortStrings(s []string) { sort.Strings(s) }

@@ -79,7 +79,7 @@ func (p *Provider) ReadResource(_ context.Context, req providers.ReadResourceReq
 }
 
 func (p *Provider) PlanResourceChange(_ context.Context, req providers.PlanResourceChangeRequest) providers.PlanResourceChangeResponse {
-	planned := req.Proposed
+	planned, marks := req.Proposed.UnmarkDeepWithPaths()
 	attrs := planned.AsValueMap()
 	if req.Prior.IsNull() {
 		attrs["id"] = cty.UnknownVal(cty.String)
@@ -89,7 +89,7 @@ func (p *Provider) PlanResourceChange(_ context.Context, req providers.PlanResou
 	}
 	planned = cty.ObjectVal(attrs)
 	return providers.PlanResourceChangeResponse{
-		Planned:         planned,
+		Planned:         planned.MarkWithPaths(marks),
 		RequiresReplace: providers.RequiresReplace(&Schema.Block, req.Prior, planned),
 	}
 }

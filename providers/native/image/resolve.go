@@ -37,7 +37,11 @@ func (s *Store) resolve(ctx context.Context, src *source, want v1.Platform) (*re
 		}
 		return img, nil
 	}
-	return s.resolveRemote(ctx, src.ref, src.asked, want)
+	ref := src.ref
+	if src.pin != nil {
+		ref = src.pin
+	}
+	return s.resolveRemote(ctx, ref, src.asked, want)
 }
 
 // resolveRemote asks the ref's mirrors, then its registry.

@@ -33,6 +33,7 @@ type source struct {
 	// a registry digest ref) and matched by later lookups.
 	name   string
 	ref    name.Reference // fromRegistry
+	pin    name.Reference // fromRegistry: the digest a tag resolved to, fetched instead of ref
 	path   string         // fromLayout, fromArchive: absolute
 	tag    string         // fromLayout: ref.name annotation; fromArchive: the repo:tag inside
 	digest string         // fromLayout: manifest digest
