@@ -69,7 +69,7 @@ func (r *run) check(h Health) HealthResult {
 	defer pr.Close()
 	p := r.process(healthArgs(h.Command), false)
 	p.Stdout, p.Stderr = pw, pw
-	err = r.c.Run(p)
+	err = r.runProcess(p)
 	pw.Close()
 	if err != nil {
 		res.Output = fmt.Sprintf("run health check: %v", err)

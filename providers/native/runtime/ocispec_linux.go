@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	mobyseccomp "github.com/moby/profiles/seccomp"
+	"github.com/moby/sys/capability"
 	"github.com/opencontainers/runc/libcontainer/configs"
 	"github.com/opencontainers/runc/libcontainer/specconv"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -48,7 +49,7 @@ func containerConfig(dir string, s Spec, u execUser) (*configs.Config, error) {
 	}
 	// The container dies with its supervisor rather than run unwatched.
 	cfg.ParentDeathSignal = int(unix.SIGKILL)
-	cfg.Rlimits = []configs.Rlimit{{Type: unix.RLIMIT_NOFILE, Soft: nofileSoft, Hard: nofileHard}}
+	cfg.Rlimits = []configs.Rlimit{nofileLimit()}
 	cfg.Labels = append(cfg.Labels, "berth.id="+s.ID, "berth.name="+s.Name)
 	return cfg, nil
 }
@@ -87,6 +88,23 @@ func ociSpec(dir string, s Spec, u execUser) (*specs.Spec, error) {
 		return nil, fmt.Errorf("default seccomp profile: %w", err)
 	}
 	return spec, nil
+}
+
+// nofileLimit is 1024 soft, 524288 hard (Docker's), lowered to our own
+// hard limit when we may not raise it (no CAP_SYS_RESOURCE).
+func nofileLimit() configs.Rlimit {
+	l := configs.Rlimit{Type: unix.RLIMIT_NOFILE, Soft: nofileSoft, Hard: nofileHard}
+	var cur unix.Rlimit
+	if err := unix.Getrlimit(unix.RLIMIT_NOFILE, &cur); err != nil || cur.Max >= l.Hard {
+		return l
+	}
+	if caps, err := capability.NewPid2(0); err == nil && caps.Load() == nil &&
+		caps.Get(capability.EFFECTIVE, capability.CAP_SYS_RESOURCE) {
+		return l
+	}
+	l.Hard = cur.Max
+	l.Soft = min(l.Soft, l.Hard)
+	return l
 }
 
 func namespaces(n NetworkMode) ([]specs.LinuxNamespace, error) {

@@ -70,7 +70,7 @@ func startRun(dir string, s Spec, logs *logWriter) (*run, error) {
 		_ = c.Destroy()
 		return nil, err
 	}
-	if err := c.Run(r.p); err != nil {
+	if err := r.runProcess(r.p); err != nil {
 		out.close()
 		_ = c.Destroy()
 		return nil, fmt.Errorf("start %s: %w", strings.Join(s.Args, " "), err)
@@ -93,6 +93,13 @@ func (r *run) process(args []string, init bool) *libcontainer.Process {
 		UID: r.user.uid, GID: r.user.gid, AdditionalGroups: r.user.groups,
 		Init: init,
 	}
+}
+
+// runProcess starts p in the container from the fork thread.
+func (r *run) runProcess(p *libcontainer.Process) error {
+	var err error
+	onForkThread(func() { err = r.c.Run(p) })
+	return err
 }
 
 // processEnv adds what Docker adds when missing: PATH, HOSTNAME, HOME,
