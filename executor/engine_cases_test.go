@@ -425,3 +425,18 @@ resource "test_thing" "a" { value = "user:${var.pw}" }
 		t.Errorf("state sensitive paths = %v", rec.SensitivePaths)
 	}
 }
+
+func TestModuleVariableDefault(t *testing.T) {
+	e := newEngine(t)
+	writeFile(t, e.dir+"/mod/main.berth.hcl", `
+variable "v" { default = "fallback" }
+resource "test_thing" "inner" { value = var.v }
+`)
+	e.config(`
+module "m" { source = "./mod" }
+`)
+	c := change(t, e.plan(), "module.m.test_thing.inner")
+	if got := c.After.GetAttr("value"); got.IsNull() || got.AsString() != "fallback" {
+		t.Fatalf("unset module input = %#v, want its default", got)
+	}
+}

@@ -143,7 +143,7 @@ func (ev *evaluator) moduleVariable(mod addrs.Module, name string) (cty.Value, h
 		return cty.DynamicVal, nil
 	}
 	call := parent.ModuleCalls[mod[len(mod)-1]]
-	val, rng := cty.NullVal(cty.DynamicPseudoType), v.DeclRange
+	val, rng := cty.NilVal, v.DeclRange
 	var diags hcl.Diagnostics
 	if attr, ok := call.Inputs[name]; ok {
 		val, diags = ev.scope(parent, spec.RepetitionData{}).EvalExpr(attr.Expr, cty.DynamicPseudoType)

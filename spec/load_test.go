@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/berthhq/berth/schemas"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -191,11 +192,20 @@ func TestLoadEmptyDir(t *testing.T) {
 }
 
 func TestLoadNameNotRequired(t *testing.T) {
-	// name is Optional+Computed here; even a schema that marks the
-	// top-level name required must not demand it.
-	cfg := mustLoad(t, `network "n" {}`)
-	if cfg.Resources["network.n"] == nil {
-		t.Fatal("network.n missing")
+	// name defaults to the block label, so even a schema that marks the
+	// top-level name required does not demand it.
+	strict := &schemas.Resource{Type: "volume", Block: schemas.Block{Attributes: map[string]*schemas.Attribute{
+		"name": {Type: cty.String, Required: true},
+	}}}
+	lookup := func(typ string) (*schemas.Resource, bool) { return strict, typ == "volume" }
+	dir := writeDir(t, map[string]string{"main.berth.hcl": `volume "v" {}`})
+	cfg, diags := Load(dir, LoadOptions{Schemas: lookup})
+	if diags.HasErrors() || cfg.Resources["volume.v"] == nil {
+		t.Fatalf("load:%s", diagString(diags))
+	}
+	r := cfg.Resources["volume.v"]
+	if _, diags := (&Scope{}).EvalBody(r.Body, &r.Schema.Block); diags.HasErrors() {
+		t.Fatalf("eval:%s", diagString(diags))
 	}
 }
 

@@ -14,13 +14,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-containerregistry/pkg/compression"
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/registry"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/empty"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/google/go-containerregistry/pkg/v1/static"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
+	"github.com/google/go-containerregistry/pkg/v1/types"
+	"golang.org/x/sys/unix"
 )
 
 func requireRoot(t testing.TB) {
@@ -238,4 +242,53 @@ func storeFiles(t testing.TB, s *Store) []string {
 		return nil
 	})
 	return out
+}
+
+func staticZstdLayer(t testing.TB, tarData []byte) v1.Layer {
+	t.Helper()
+	l, err := tarball.LayerFromOpener(func() (io.ReadCloser, error) {
+		return io.NopCloser(bytes.NewReader(tarData)), nil
+	}, tarball.WithCompression(compression.ZStd))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+func staticUncompressedLayer(tarData []byte) v1.Layer {
+	return static.NewLayer(tarData, types.OCIUncompressedLayer)
+}
+
+const unixChar = unix.S_IFCHR
+
+func checkStat(t *testing.T, path string, kind uint32, major, minor uint32) {
+	t.Helper()
+	var st unix.Stat_t
+	if err := unix.Lstat(path, &st); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	if st.Mode&unix.S_IFMT != kind || unix.Major(st.Rdev) != major || unix.Minor(st.Rdev) != minor {
+		t.Errorf("%s: mode %o dev %d:%d, want kind %o dev %d:%d", path, st.Mode, unix.Major(st.Rdev), unix.Minor(st.Rdev), kind, major, minor)
+	}
+}
+
+func checkOwner(t *testing.T, path string, uid, gid uint32) {
+	t.Helper()
+	var st unix.Stat_t
+	if err := unix.Lstat(path, &st); err != nil {
+		t.Fatal(err)
+	}
+	if st.Uid != uid || st.Gid != gid {
+		t.Errorf("%s owned by %d:%d, want %d:%d", path, st.Uid, st.Gid, uid, gid)
+	}
+}
+
+func getXattr(t *testing.T, path, name string) string {
+	t.Helper()
+	buf := make([]byte, 256)
+	n, err := unix.Lgetxattr(path, name, buf)
+	if err != nil {
+		return ""
+	}
+	return string(buf[:n])
 }

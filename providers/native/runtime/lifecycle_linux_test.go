@@ -14,6 +14,7 @@ import (
 func TestLifecycle(t *testing.T) {
 	rt := newRuntime(t)
 	s := shSpec(`trap 'echo bye; exit 3' TERM; echo hello; echo oops >&2; while :; do sleep 0.05; done`)
+	// (the trap is set before the output the test waits for)
 	st := create(t, rt, s)
 	if st.State != StateRunning || st.Pid <= 0 || st.SupervisorPid <= 0 {
 		t.Fatalf("after Create: %+v", st)
@@ -178,9 +179,10 @@ func TestRestartOnFailureStopsOnSuccess(t *testing.T) {
 
 func TestKill(t *testing.T) {
 	rt := newRuntime(t)
-	s := shSpec(`trap 'echo usr1' USR1; while :; do sleep 0.05; done`)
+	s := shSpec(`trap 'echo usr1' USR1; echo ready; while :; do sleep 0.05; done`)
 	s.Restart = RestartAlways
 	create(t, rt, s)
+	waitFor(t, rt, s.ID, "trap set", func(*Status) bool { return strings.Contains(logText(t, rt, s.ID, ""), "ready") })
 	if err := rt.Kill(s.ID, syscall.SIGUSR1); err != nil {
 		t.Fatal(err)
 	}
