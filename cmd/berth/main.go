@@ -1,14 +1,20 @@
 package main
 
-import "os"
+import (
+	"os"
 
-// A later change adds an init() here: when the binary is re-executed as a
-// libcontainer init or container supervisor process (recognised from
-// os.Args before any CLI parsing), init takes over the process and never
-// returns to main. Keep main free of side effects that must not run in
-// those processes.
+	"github.com/berthhq/berth/providers/native/runtime"
+)
+
+// The native runtime re-executes this binary as a libcontainer init (run
+// by an init() in package runtime, before main) and as a container
+// supervisor (runtime.Main). Keep main free of side effects that must not
+// run in those processes.
 
 func main() {
+	if runtime.Main() {
+		return
+	}
 	stop := startProfile()
 	code := run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Environ())
 	stop()

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/berthhq/berth/providers/native/runtime"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,6 +20,10 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	// The runtime re-executes the test binary as a container supervisor.
+	if runtime.Main() {
+		return
+	}
 	testscript.Main(m, map[string]func(){
 		"berth":    mainForTest,
 		"holdlock": holdLock,

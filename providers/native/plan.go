@@ -38,6 +38,9 @@ func (p *Provider) PlanResourceChange(ctx context.Context, req providers.PlanRes
 		planned = planFrom(schema, req.TypeName, cty.NullVal(schema.ImpliedType()), config)
 	case !prior.IsNull():
 		planned = updateUnknowns(req.TypeName, prior, planned)
+		if req.TypeName == schemas.TypeContainer {
+			planned = restoreRunning(prior, planned)
+		}
 	}
 	if req.TypeName == schemas.TypeData {
 		marks = dataOutputMarks(marks)
@@ -122,4 +125,21 @@ func dataOutputMarks(marks []cty.PathValueMarks) []cty.PathValueMarks {
 		}
 	}
 	return out
+}
+
+// restoreRunning plans a container found stopped, exited or dead (behind
+// berth's back, or by `berth stop`) back to running: an in-place update
+// whose process attributes only apply can know.
+func restoreRunning(prior, planned cty.Value) cty.Value {
+	status, ok := knownString(attr(prior, "status"))
+	if !ok || status == "running" || status == "restarting" {
+		return planned
+	}
+	return withAttrs(planned, map[string]cty.Value{
+		"status":        cty.StringVal("running"),
+		"pid":           cty.UnknownVal(cty.Number),
+		"started_at":    cty.UnknownVal(cty.String),
+		"exit_code":     cty.UnknownVal(cty.Number),
+		"health_status": cty.UnknownVal(cty.String),
+	})
 }

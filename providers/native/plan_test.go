@@ -75,6 +75,7 @@ func TestPlanContainerChanges(t *testing.T) {
 	p := New()
 	base := containerConfig(t, nil)
 	prior := applied(t, plan(t, p, "container", cty.NullVal(implied("container")), base).Planned)
+	prior = withAttrs(prior, map[string]cty.Value{"status": str("running")})
 	health := objs(map[string]cty.Value{"command": strs("true")})
 	tests := []struct {
 		name        string
@@ -178,5 +179,21 @@ func TestPlanKeepsConfigMarks(t *testing.T) {
 	pl := plan(t, New(), "container", cty.NullVal(implied("container")), containerConfig(t, map[string]cty.Value{"env": env}))
 	if !attrAt(t, pl.Planned, cty.GetAttrPath("env").IndexString("PASSWORD")).HasMark("sensitive") {
 		t.Error("planned env lost the sensitive mark")
+	}
+}
+
+func TestPlanRestoresStoppedContainer(t *testing.T) {
+	p := New()
+	base := containerConfig(t, nil)
+	prior := applied(t, plan(t, p, "container", cty.NullVal(implied("container")), base).Planned)
+	for _, status := range []string{"exited", "dead", "created"} {
+		prior = withAttrs(prior, map[string]cty.Value{"status": str(status)})
+		pl := plan(t, p, "container", prior, base)
+		if got := pl.Planned.GetAttr("status"); !got.RawEquals(str("running")) {
+			t.Errorf("%s: planned status %#v, want running", status, got)
+		}
+		if pl.Planned.GetAttr("pid").IsKnown() || len(pl.RequiresReplace) > 0 {
+			t.Errorf("%s: want an in-place start with pid unknown", status)
+		}
 	}
 }

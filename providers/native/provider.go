@@ -26,6 +26,7 @@ type Provider struct {
 	config       cty.Value // as passed to Configure, unmarked; cty.NilVal before
 	berthVersion string
 	root         string // runtime data root; "" until configured
+	eng          *Engine
 }
 
 // New returns an unconfigured provider.
@@ -82,8 +83,12 @@ func defaultRoot() string {
 	return "/var/lib/berth"
 }
 
-// Close releases nothing yet.
+// Close releases nothing: the stores hold no open files between calls.
 func (p *Provider) Close() error { return nil }
+
+// Engine opens the runtime's stores (images, containers, volumes) under
+// the configured root, for the CLI's operating commands.
+func (p *Provider) Engine() (*Engine, error) { return p.engine() }
 
 // schemaOf finds a built-in resource schema.
 func schemaOf(typ string) (*schemas.Resource, providers.Diagnostics) {

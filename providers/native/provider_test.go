@@ -88,28 +88,3 @@ func TestUnknownType(t *testing.T) {
 		t.Errorf("Close: %v", err)
 	}
 }
-
-func TestRuntimePending(t *testing.T) {
-	var p providers.Provider = New()
-	for _, typ := range []string{"image", "container", "network", "volume", "deployment"} {
-		t.Run(typ, func(t *testing.T) {
-			prior := cfg(t, typ, map[string]cty.Value{"name": str("x"), "id": str("1")})
-			ar := p.ApplyResourceChange(ctx, providers.ApplyResourceChangeRequest{TypeName: typ, Prior: prior, Planned: prior, Config: prior})
-			want := "resource type " + typ + " needs the native runtime, which is not built yet"
-			if err := ar.Diagnostics.Err(); err == nil || err.Error() != want {
-				t.Errorf("apply error = %v, want %q", err, want)
-			}
-			if !ar.New.RawEquals(prior) {
-				t.Errorf("apply New = %#v, want the prior value", ar.New)
-			}
-			rr := p.ReadResource(ctx, providers.ReadResourceRequest{TypeName: typ, Prior: prior, Private: []byte("p")})
-			if rr.Diagnostics.HasErrors() || !rr.New.RawEquals(prior) || string(rr.Private) != "p" {
-				t.Errorf("read = %#v, %v", rr.New, rr.Diagnostics.Err())
-			}
-			ir := p.ImportResource(ctx, providers.ImportResourceRequest{TypeName: typ, ID: "abc"})
-			if err := ir.Diagnostics.Err(); err == nil || err.Error() != want {
-				t.Errorf("import error = %v", err)
-			}
-		})
-	}
-}

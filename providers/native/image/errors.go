@@ -30,7 +30,7 @@ var (
 // DigestError is content whose digest is not the expected one; it unwraps
 // to ErrDigestMismatch.
 type DigestError struct {
-	What     string // "layer sha256:… (diff ID)", "manifest", …
+	What     string // what was hashed: "blob as downloaded", "uncompressed content (diff ID)", …
 	Expected string
 	Actual   string
 }

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/compression"
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/registry"
@@ -119,11 +120,14 @@ type entry struct {
 	mode     int64
 	uid, gid int
 	major    int64
+	minor    int64
 	xattrs   map[string]string
 }
 
-func file(name, body string) entry { return entry{name: name, typ: tar.TypeReg, body: body, mode: 0o644} }
-func dir(name string) entry        { return entry{name: name, typ: tar.TypeDir, mode: 0o755} }
+func file(name, body string) entry {
+	return entry{name: name, typ: tar.TypeReg, body: body, mode: 0o644}
+}
+func dir(name string) entry { return entry{name: name, typ: tar.TypeDir, mode: 0o755} }
 func symlink(name, target string) entry {
 	return entry{name: name, typ: tar.TypeSymlink, link: target, mode: 0o777}
 }
@@ -138,7 +142,7 @@ func tarBytes(t testing.TB, entries ...entry) []byte {
 	for _, e := range entries {
 		hdr := &tar.Header{
 			Name: e.name, Typeflag: e.typ, Linkname: e.link, Mode: e.mode,
-			Uid: e.uid, Gid: e.gid, Size: int64(len(e.body)), Devmajor: e.major,
+			Uid: e.uid, Gid: e.gid, Size: int64(len(e.body)), Devmajor: e.major, Devminor: e.minor,
 			ModTime: time.Unix(1700000000, 0), Format: tar.FormatPAX,
 		}
 		if e.typ != tar.TypeReg {
@@ -248,7 +252,7 @@ func staticZstdLayer(t testing.TB, tarData []byte) v1.Layer {
 	t.Helper()
 	l, err := tarball.LayerFromOpener(func() (io.ReadCloser, error) {
 		return io.NopCloser(bytes.NewReader(tarData)), nil
-	}, tarball.WithCompression(compression.ZStd))
+	}, tarball.WithCompression(compression.ZStd), tarball.WithMediaType(types.OCILayerZStd))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -291,4 +295,8 @@ func getXattr(t *testing.T, path, name string) string {
 		return ""
 	}
 	return string(buf[:n])
+}
+
+func basic(user, pass string) authn.Authenticator {
+	return &authn.Basic{Username: user, Password: pass}
 }

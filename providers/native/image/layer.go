@@ -159,7 +159,7 @@ func (s *Store) fetchAndExtract(ctx context.Context, dir string, job *layerJob, 
 	diff := sha256.New()
 	size, err := extractTar(io.TeeReader(dec, diff), filepath.Join(dir, layerFS))
 	if err != nil {
-		return 0, err
+		return 0, blame(err, src, br)
 	}
 	// Read what the tar reader left (end-of-archive padding) so that both
 	// digests cover every byte.
@@ -170,15 +170,35 @@ func (s *Store) fetchAndExtract(ctx context.Context, dir string, job *layerJob, 
 		return 0, err
 	}
 	if job.digest != "" && src.digest() != job.digest {
-		return 0, &DigestError{What: "layer " + job.digest, Expected: job.digest, Actual: src.digest()}
+		return 0, &DigestError{What: "blob as downloaded", Expected: job.digest, Actual: src.digest()}
 	}
 	if got := "sha256:" + hex.EncodeToString(diff.Sum(nil)); got != job.diffID {
-		return 0, &DigestError{What: "layer " + job.name() + " (uncompressed, diff ID)", Expected: job.diffID, Actual: got}
+		return 0, &DigestError{What: "uncompressed content (diff ID)", Expected: job.diffID, Actual: got}
 	}
 	if err := syncFS(dir); err != nil {
 		return 0, err
 	}
 	return size, blob.commit()
+}
+
+// blame explains a layer that failed to unpack: when the stream does not
+// hash to its digest, that is the cause (a corrupt or tampered blob reads
+// as a broken archive). The rest of the stream is read to know.
+func blame(err error, src *sourceReader, rest io.Reader) error {
+	var ue *UnsafeEntryError
+	var te *transferError
+	if src.job.digest == "" || errors.As(err, &ue) || errors.As(err, &te) || src.ctx.Err() != nil {
+		return err
+	}
+	_, derr := io.Copy(io.Discard, rest)
+	var de *DigestError
+	switch {
+	case errors.As(derr, &de):
+		return de
+	case derr == nil && src.digest() != src.job.digest:
+		return &DigestError{What: "blob as downloaded", Expected: src.job.digest, Actual: src.digest()}
+	}
+	return err
 }
 
 var zstdMagic = []byte{0x28, 0xb5, 0x2f, 0xfd}

@@ -74,7 +74,7 @@ func (s *sourceReader) Read(p []byte) (int, error) {
 	}
 	if err != nil && err != io.EOF {
 		if s.job.digest != "" && s.n == s.job.size && s.digest() != s.job.digest {
-			return n, &DigestError{What: "layer " + s.job.digest, Expected: s.job.digest, Actual: s.digest()}
+			return n, &DigestError{What: "blob as downloaded", Expected: s.job.digest, Actual: s.digest()}
 		}
 		return n, &transferError{err}
 	}

@@ -18,33 +18,26 @@ const layerJobs = 3
 // Pull makes the image ref names (for the platform) present in the store
 // and returns it. See Policy for when it goes to the source.
 func (s *Store) Pull(ctx context.Context, ref string, o PullOptions) (*Image, error) {
-	policy := o.Policy
-	if policy == "" {
-		policy = PullMissing
-	}
-	if err := policy.valid(); err != nil {
-		return nil, err
-	}
-	want, err := s.wantPlatform(o.Platform)
-	if err != nil {
-		return nil, err
-	}
-	src, err := s.parseSource(ref)
+	policy, want, src, err := s.pullArgs(ref, o)
 	if err != nil {
 		return nil, err
 	}
 	rep := newReporter(ref, o.Progress)
-	if policy != PullAlways {
+	// A digest names immutable content: "always" has nothing to re-check.
+	if policy != PullAlways || src.isDigest() {
 		img, err := s.findLocal(src, want)
-		if err == nil || !errors.Is(err, ErrNotFound) {
+		switch {
+		case err == nil:
+			img.Ref = ref
 			rep.send(Progress{Done: true, Message: "exists"})
-			return img, err
-		}
-		if policy == PullNever {
+			return img, nil
+		case !errors.Is(err, ErrNotFound):
+			return nil, err
+		case policy == PullNever:
 			return nil, fmt.Errorf("%s for %s: %w in the store, and the pull policy is never", ref, want.String(), ErrNotFound)
 		}
 	}
-	if policy == PullAlways && src.kind == fromRegistry && !src.isDigest() {
+	if policy == PullAlways && src.kind == fromRegistry {
 		if img := s.pinTag(ctx, src, want); img != nil {
 			rep.send(Progress{Done: true, Message: "up to date"})
 			return img, nil
@@ -61,6 +54,22 @@ func (s *Store) Pull(ctx context.Context, ref string, o PullOptions) (*Image, er
 	}
 	rep.send(Progress{Done: true, Message: "pulled " + img.ID})
 	return img, nil
+}
+
+func (s *Store) pullArgs(ref string, o PullOptions) (Policy, v1.Platform, *source, error) {
+	policy := o.Policy
+	if policy == "" {
+		policy = PullMissing
+	}
+	if err := policy.valid(); err != nil {
+		return "", v1.Platform{}, nil, err
+	}
+	want, err := s.wantPlatform(o.Platform)
+	if err != nil {
+		return "", v1.Platform{}, nil, err
+	}
+	src, err := s.parseSource(ref)
+	return policy, want, src, err
 }
 
 // pinTag resolves a tag with HEAD requests (mirrors first). When the

@@ -186,7 +186,7 @@ func TestCompressionsAndOverlayForm(t *testing.T) {
 	owned := entry{name: "home/u/f", typ: '0', body: "u", mode: 0o640, uid: 1000, gid: 2000}
 	base := layerOf(t, dir("bin"), dir("home"), dir("home/u"), file("gone", "x"), dir("opq"), file("opq/old", "x"))
 	upper := layerOf(t, su, owned, file(".wh.gone", ""), dir("opq"), file("opq/.wh..wh..opq", ""),
-		entry{name: "dev/null", typ: '3', major: 1, mode: 0o666},
+		entry{name: "dev/null", typ: '3', major: 1, minor: 3, mode: 0o666},
 		entry{name: "fifo", typ: '6', mode: 0o600},
 		entry{name: "home/.wh..wh.plnk", typ: '0'})
 	zlayer := staticZstdLayer(t, tarBytes(t, file("zstd", "z")))

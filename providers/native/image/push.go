@@ -25,17 +25,23 @@ func (s *Store) Push(ctx context.Context, idOrRef, dest string) error {
 	if err != nil {
 		return err
 	}
-	if len(rec.Manifest) == 0 {
+	if rec.Image.Digest == "" {
 		return fmt.Errorf("push %s: the image has no manifest (loaded from a docker-archive): %w", idOrRef, ErrBlobUnavailable)
 	}
-	if got := digestOf(rec.Manifest); got != rec.Image.Digest {
+	// The blob holds the manifest's exact bytes (the record's copy is
+	// re-encoded JSON), so the digest is kept.
+	manifest, err := s.readBlob(rec.Image.Digest)
+	if err != nil {
+		return fmt.Errorf("push %s: %w", idOrRef, err)
+	}
+	if got := digestOf(manifest); got != rec.Image.Digest {
 		return &DigestError{What: "stored manifest of " + rec.Image.ID, Expected: rec.Image.Digest, Actual: got}
 	}
 	ref, err := s.registry.parseRef(dest)
 	if err != nil {
 		return fmt.Errorf("push destination %q: %w", dest, err)
 	}
-	img, err := partial.CompressedToImage(&storedImage{s: s, rec: rec, ctx: ctx})
+	img, err := partial.CompressedToImage(&storedImage{s: s, rec: rec, manifest: manifest, ctx: ctx})
 	if err != nil {
 		return err
 	}
@@ -48,9 +54,10 @@ func (s *Store) Push(ctx context.Context, idOrRef, dest string) error {
 // storedImage is a stored image as go-containerregistry's
 // partial.CompressedImageCore.
 type storedImage struct {
-	s   *Store
-	rec *record
-	ctx context.Context
+	s        *Store
+	rec      *record
+	manifest []byte
+	ctx      context.Context
 }
 
 func (i *storedImage) RawConfigFile() ([]byte, error) {
@@ -61,10 +68,10 @@ func (i *storedImage) RawConfigFile() ([]byte, error) {
 	return data, err
 }
 
-func (i *storedImage) RawManifest() ([]byte, error) { return i.rec.Manifest, nil }
+func (i *storedImage) RawManifest() ([]byte, error) { return i.manifest, nil }
 
 func (i *storedImage) MediaType() (types.MediaType, error) {
-	m, err := v1.ParseManifest(bytes.NewReader(i.rec.Manifest))
+	m, err := v1.ParseManifest(bytes.NewReader(i.manifest))
 	if err != nil {
 		return "", err
 	}

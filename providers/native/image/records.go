@@ -17,8 +17,10 @@ const recordVersion = 1
 
 // record is images/<config-hex>.json.
 type record struct {
-	Version  int             `json:"version"`
-	Image    Image           `json:"image"`
+	Version int   `json:"version"`
+	Image   Image `json:"image"`
+	// Manifest is for reading; encoding/json re-encodes it, so the exact
+	// bytes (the ones Image.Digest names) are in blobs/.
 	Manifest json.RawMessage `json:"manifest,omitempty"`
 	// Source is the registry repository the image was pulled from, where
 	// Push fetches layer blobs the store does not keep.

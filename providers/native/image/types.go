@@ -51,7 +51,7 @@ type Healthcheck struct {
 type Layer struct {
 	DiffID       string `json:"diff_id"`          // digest of the uncompressed tar; names the unpacked dir
 	Digest       string `json:"digest,omitempty"` // digest of the blob as distributed; "" when unknown
-	Size         int64  `json:"size"`             // size of the blob as distributed
+	Size         int64  `json:"size"`             // size of the blob as distributed; 0 when unknown (docker-archive)
 	MediaType    string `json:"media_type,omitempty"`
 	UnpackedSize int64  `json:"unpacked_size"` // bytes of file content once unpacked
 }

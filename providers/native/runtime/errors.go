@@ -19,6 +19,6 @@ var (
 	// ErrNoSeccomp: the binary was built without seccomp support, and
 	// the runtime refuses to run containers without the default profile.
 	ErrNoSeccomp = errors.New("berth was built without seccomp support (build with CGO_ENABLED=1 and -tags seccomp, libseccomp-dev installed)")
-	// ErrUnsupported: the native runtime needs Linux.
-	ErrUnsupported = errors.New("the native container runtime needs Linux")
+	// ErrUnsupported: the native runtime needs Linux and cgo.
+	ErrUnsupported = errors.New("the native container runtime needs Linux and a cgo build")
 )

@@ -1,3 +1,5 @@
+//go:build cgo
+
 package runtime
 
 import (
@@ -22,7 +24,9 @@ func TestHealth(t *testing.T) {
 	if last := st.HealthLog[len(st.HealthLog)-1]; last.ExitCode != 0 || last.Output != "ok\n" {
 		t.Errorf("last health result %+v", last)
 	}
-	st = waitFor(t, rt, healthy.ID, "7 checks", func(st *Status) bool { return len(st.HealthLog) == maxHealthLog && st.HealthLog[0].Start.Sub(st.StartedAt) > 300*time.Millisecond })
+	st = waitFor(t, rt, healthy.ID, "7 checks", func(st *Status) bool {
+		return len(st.HealthLog) == maxHealthLog && st.HealthLog[0].Start.Sub(st.StartedAt) > 300*time.Millisecond
+	})
 	if len(st.HealthLog) != maxHealthLog {
 		t.Errorf("health log has %d entries", len(st.HealthLog))
 	}
@@ -187,5 +191,28 @@ func TestHostNetwork(t *testing.T) {
 	host, _ := os.ReadFile("/proc/net/dev")
 	if want := strings.Count(string(host), "\n") - 2; strings.TrimSpace(out) != strconv.Itoa(want) || st.ExitCode != 0 {
 		t.Errorf("interfaces seen %q (exit %d), host has %d", out, st.ExitCode, want)
+	}
+}
+
+// TestManyLayers: more layers than fit in one page of mount options go
+// through fsconfig's lowerdir+, in order (upper layers win).
+func TestManyLayers(t *testing.T) {
+	rt := newRuntime(t)
+	base := filepath.Join(t.TempDir(), strings.Repeat("long-directory-name-", 4))
+	layers := []string{lowerDir}
+	for i := range 40 {
+		d := filepath.Join(base, strconv.Itoa(i), strings.Repeat("x", 40))
+		if err := os.MkdirAll(filepath.Join(d, "layers"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		_ = os.WriteFile(filepath.Join(d, "layers", strconv.Itoa(i)), nil, 0o644)
+		_ = os.WriteFile(filepath.Join(d, "top"), []byte(strconv.Itoa(i)), 0o644)
+		layers = append(layers, d)
+	}
+	s := shSpec(`ls /layers | wc -l; cat /top`)
+	s.LowerDirs = layers
+	out, _ := runToExit(t, rt, s)
+	if out != "40\n39" {
+		t.Errorf("output %q", out)
 	}
 }

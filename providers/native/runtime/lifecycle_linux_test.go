@@ -1,3 +1,5 @@
+//go:build cgo
+
 package runtime
 
 import (
@@ -252,4 +254,42 @@ func TestCreateExisting(t *testing.T) {
 	if err != nil || len(list) != 1 || list[0].ID != s.ID {
 		t.Errorf("List = %v, %v", list, err)
 	}
+}
+
+// TestStopTimeout: a process that ignores the stop signal is killed
+// after the grace period.
+func TestStopTimeout(t *testing.T) {
+	rt := newRuntime(t)
+	s := shSpec(`trap '' TERM; echo ready; while :; do sleep 0.05; done`)
+	s.StopSignal = "SIGTERM"
+	create(t, rt, s)
+	waitFor(t, rt, s.ID, "trap set", func(*Status) bool { return strings.Contains(logText(t, rt, s.ID, ""), "ready") })
+	start := time.Now()
+	if err := rt.Stop(context.Background(), s.ID, 300*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := rt.Status(s.ID)
+	if st.ExitCode != 137 || st.State != StateExited {
+		t.Errorf("after Stop: %+v", st)
+	}
+	if time.Since(start) < 300*time.Millisecond {
+		t.Error("killed before the grace period ended")
+	}
+}
+
+// TestStopDuringBackoff: Stop ends a restart loop between runs.
+func TestStopDuringBackoff(t *testing.T) {
+	rt := newRuntime(t)
+	s := shSpec(`exit 1`)
+	s.Restart = RestartAlways
+	create(t, rt, s)
+	waitFor(t, rt, s.ID, "restarting", func(st *Status) bool { return st.Restarts >= 4 })
+	if err := rt.Stop(context.Background(), s.ID, time.Second); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := rt.Status(s.ID)
+	if st.State != StateExited || !st.Stopped || st.SupervisorPid != 0 {
+		t.Errorf("after Stop: %+v", st)
+	}
+	assertRemoved(t, rt, s.ID, st)
 }

@@ -1,3 +1,5 @@
+//go:build cgo
+
 package runtime
 
 import (
@@ -147,6 +149,9 @@ func (s *supervisor) start() (*run, error) {
 		r.startHealth(s, *spec.Health)
 	}
 	s.saveLocked()
+	// Building the config (the seccomp profile above all) made garbage
+	// that would otherwise stay mapped for minutes.
+	go debug.FreeOSMemory()
 	return r, nil
 }
 

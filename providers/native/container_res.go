@@ -1,0 +1,143 @@
+package native
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/berthhq/berth/providers"
+	"github.com/berthhq/berth/providers/native/runtime"
+	"github.com/berthhq/berth/schemas"
+	"github.com/zclconf/go-cty/cty"
+	ctyjson "github.com/zclconf/go-cty/cty/json"
+)
+
+// applyContainer creates, updates or removes a container.
+func applyContainer(ctx context.Context, e *Engine, req providers.ApplyResourceChangeRequest) providers.ApplyResourceChangeResponse {
+	var diags providers.Diagnostics
+	switch {
+	case req.Planned.IsNull():
+		id, _ := knownString(attr(req.Prior, "id"))
+		if err := e.Runtime.Remove(ctx, id, true); err != nil && !errors.Is(err, runtime.ErrNotFound) && !errors.Is(err, runtime.ErrInvalidID) {
+			return providers.ApplyResourceChangeResponse{New: req.Prior, Diagnostics: diags.FromError(err)}
+		}
+		return providers.ApplyResourceChangeResponse{New: req.Planned}
+	case req.Prior.IsNull():
+		return createContainer(ctx, e, req)
+	}
+	return updateContainer(ctx, e, req)
+}
+
+func createContainer(ctx context.Context, e *Engine, req providers.ApplyResourceChangeRequest) providers.ApplyResourceChangeResponse {
+	var diags providers.Diagnostics
+	id := newContainerID()
+	spec, err := containerSpec(ctx, e, req.Planned, id, req.Progress)
+	if err != nil {
+		return providers.ApplyResourceChangeResponse{New: req.Prior, Diagnostics: diags.FromError(err)}
+	}
+	st, err := e.Runtime.Create(ctx, spec)
+	if err != nil {
+		// Leave nothing half-made behind: the next plan creates it anew.
+		_ = e.Runtime.Remove(context.WithoutCancel(ctx), id, true)
+		return providers.ApplyResourceChangeResponse{New: req.Prior, Diagnostics: diags.FromError(fmt.Errorf("start container: %w", err))}
+	}
+	return providers.ApplyResourceChangeResponse{New: containerValue(req.Planned, st)}
+}
+
+// updateContainer changes what can change in place: resources, restart
+// policy, health check, stop settings; and starts a container found
+// stopped (the plan restores it to running).
+func updateContainer(ctx context.Context, e *Engine, req providers.ApplyResourceChangeRequest) providers.ApplyResourceChangeResponse {
+	var diags providers.Diagnostics
+	id, _ := knownString(attr(req.Prior, "id"))
+	u, err := containerUpdate(req.Planned, nil)
+	if err != nil {
+		return providers.ApplyResourceChangeResponse{New: req.Prior, Diagnostics: diags.FromError(err)}
+	}
+	if err := e.Runtime.Update(ctx, id, u); err != nil {
+		return providers.ApplyResourceChangeResponse{New: req.Prior, Diagnostics: diags.FromError(err)}
+	}
+	st, err := e.Runtime.Status(id)
+	if err != nil {
+		return providers.ApplyResourceChangeResponse{New: req.Prior, Diagnostics: diags.FromError(err)}
+	}
+	if !isUp(st.State) {
+		if err := e.Runtime.Start(ctx, id); err != nil {
+			return providers.ApplyResourceChangeResponse{New: containerValue(req.Planned, st), Diagnostics: diags.FromError(fmt.Errorf("start container: %w", err))}
+		}
+		if st, err = e.Runtime.Status(id); err != nil {
+			return providers.ApplyResourceChangeResponse{New: req.Prior, Diagnostics: diags.FromError(err)}
+		}
+	}
+	return providers.ApplyResourceChangeResponse{New: containerValue(req.Planned, st)}
+}
+
+// isUp reports whether a container state needs no start: it runs, or its
+// supervisor is about to restart it.
+func isUp(state string) bool {
+	return state == runtime.StateRunning || state == runtime.StateRestarting
+}
+
+// containerValue fills the computed attributes from the runtime status.
+func containerValue(v cty.Value, st *runtime.Status) cty.Value {
+	exit := cty.NullVal(cty.Number)
+	if !st.FinishedAt.IsZero() {
+		exit = cty.NumberIntVal(int64(st.ExitCode))
+	}
+	started := cty.NullVal(cty.String)
+	if !st.StartedAt.IsZero() {
+		started = cty.StringVal(st.StartedAt.UTC().Format(time.RFC3339Nano))
+	}
+	health := st.Health
+	if health == "" {
+		health = "none"
+	}
+	return withAttrs(v, map[string]cty.Value{
+		"id": cty.StringVal(st.ID), "status": cty.StringVal(st.State), "pid": cty.NumberIntVal(int64(st.Pid)),
+		"started_at": started, "exit_code": exit, "health_status": cty.StringVal(health),
+		"ip_addresses": cty.MapValEmpty(cty.String),
+	})
+}
+
+// readContainer refreshes a container from its supervisor's record; a
+// container removed behind berth's back is gone.
+func readContainer(e *Engine, req providers.ReadResourceRequest) providers.ReadResourceResponse {
+	id, _ := knownString(attr(req.Prior, "id"))
+	st, err := e.Runtime.Status(id)
+	if errors.Is(err, runtime.ErrNotFound) || errors.Is(err, runtime.ErrInvalidID) {
+		return providers.ReadResourceResponse{New: cty.NullVal(req.Prior.Type())}
+	}
+	if err != nil {
+		return providers.ReadResourceResponse{New: req.Prior, Diagnostics: providers.Diagnostics{}.FromError(err)}
+	}
+	return providers.ReadResourceResponse{New: containerValue(req.Prior, st), Private: req.Private}
+}
+
+// importContainer adopts a container berth made, by ID (or unique prefix)
+// or name, from the configuration recorded on it.
+func importContainer(e *Engine, req providers.ImportResourceRequest) providers.ImportResourceResponse {
+	var diags providers.Diagnostics
+	all, err := e.Runtime.List()
+	if err != nil {
+		return providers.ImportResourceResponse{Diagnostics: diags.FromError(err)}
+	}
+	var found *runtime.Status
+	for _, st := range all {
+		if st.ID == req.ID || st.Name == req.ID || len(req.ID) >= 12 && len(st.ID) > len(req.ID) && st.ID[:len(req.ID)] == req.ID {
+			if found != nil {
+				return providers.ImportResourceResponse{Diagnostics: diags.Errorf("%q matches more than one container; use the full ID", req.ID)}
+			}
+			found = st
+		}
+	}
+	if found == nil {
+		return providers.ImportResourceResponse{Diagnostics: diags.Errorf("no container %q in the runtime (berth ps -a lists them)", req.ID)}
+	}
+	ty := schemas.Builtin()[schemas.TypeContainer].Block.ImpliedType()
+	cfg, err := ctyjson.Unmarshal([]byte(found.Labels[labelConfig]), ty)
+	if err != nil {
+		return providers.ImportResourceResponse{Diagnostics: diags.Errorf("container %s was not made by berth (no recorded configuration): %v", found.ID, err)}
+	}
+	return providers.ImportResourceResponse{Imported: containerValue(cfg, found)}
+}
