@@ -1,57 +1,53 @@
-# The quickstart: a web server and a key-value store on one network, with a
-# volume for the store's data. The image is made on this machine from
-# Debian's busybox-static (see run.sh), so nothing comes from Docker Hub.
-
-variable "web_port" {
-  type        = number
-  default     = 8080
-  description = "host port the web server is published on"
-  validation {
-    condition     = var.web_port > 1024 && var.web_port < 65536
-    error_message = "web_port must be an unprivileged port (1025-65535)."
-  }
-}
+# The quickstart: a web server and a writer sharing a volume. The writer
+# puts the time into the volume every second; the web server serves it.
+# The image is made on this machine from Debian's busybox-static (run.sh
+# writes it to ./image), so nothing comes from Docker Hub.
 
 variable "greeting" {
-  type    = string
-  default = "hello from berth"
+  type        = string
+  default     = "hello from berth"
+  description = "first line of the page"
+  validation {
+    condition     = length(var.greeting) > 0
+    error_message = "greeting must not be empty."
+  }
 }
 
 locals {
-  labels = { app = "quickstart", managed_by = "berth" }
+  labels = { app = "quickstart" }
 }
 
 image "busybox" {
-  ref  = "oci-layout:${path.module}/image:latest"
-  pull = "missing"
+  ref = "oci-layout:./image:latest"
 }
 
-network "app" {
-  subnet = "10.89.7.0/24"
-}
+volume "site" {}
 
-volume "data" {}
+container "writer" {
+  image   = image.busybox.id
+  command = ["sh", "-c", "while true; do { echo \"$GREETING\"; date; } > /site/index.html.new && mv /site/index.html.new /site/index.html; sleep 1; done"]
+  env     = { GREETING = var.greeting }
+  labels  = local.labels
+  restart = "always"
+
+  mount {
+    type   = "volume"
+    source = volume.site.name
+    target = "/site"
+  }
+}
 
 container "web" {
   image   = image.busybox.id
-  command = ["httpd", "-f", "-v", "-p", "80", "-h", "/srv"]
-  env     = { GREETING = var.greeting }
+  command = ["httpd", "-f", "-p", "80", "-h", "/site"]
   labels  = local.labels
   restart = "on-failure"
 
-  network {
-    name    = network.app.name
-    aliases = ["www"]
-  }
-  port {
-    host      = var.web_port
-    container = 80
-    host_ip   = "127.0.0.1"
-  }
   mount {
-    type   = "volume"
-    source = volume.data.name
-    target = "/srv"
+    type      = "volume"
+    source    = volume.site.name
+    target    = "/site"
+    read_only = true
   }
   resources {
     memory = "64MiB"
@@ -59,10 +55,11 @@ container "web" {
   }
   health {
     command  = ["nc", "-z", "127.0.0.1", "80"]
-    interval = "2s"
+    interval = "1s"
   }
 }
 
-output "web_url" {
-  value = "http://127.0.0.1:${var.web_port}/"
+output "web_pid" {
+  value       = container.web.pid
+  description = "host PID of the web server (its network namespace is /proc/PID/ns/net)"
 }

@@ -1,24 +1,48 @@
 #!/usr/bin/env bash
-# Runs the quickstart end to end on this machine: builds berth, then
-# validates, plans and applies examples/quickstart.
-#
-# The native runtime (containers, images, networks) is being built; until
-# it lands, this walkthrough stops after the plan, which shows what apply
-# will do. Everything it runs is real: the plan is computed by the same
-# engine that applies it.
+# Runs the quickstart end to end on this machine, as root: builds berth,
+# makes the busybox image from Debian's busybox-static, then validates,
+# plans, applies, checks the web server answers, shows that a second plan
+# has nothing to do, and destroys everything.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 export PATH="/usr/local/go/bin:$PATH"
+[ "$(id -u)" = 0 ] || { echo "run.sh: run as root (containers need it)" >&2; exit 1; }
 
+"$repo/scripts/install-test-deps"
 echo "== building berth"
-(cd "$repo" && go build -o "$repo/bin/berth" ./cmd/berth)
+(cd "$repo" && go build -tags seccomp -o "$repo/bin/berth" ./cmd/berth)
 berth="$repo/bin/berth"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+
+work="$(mktemp -d /tmp/berth-quickstart.XXXXXX)"
+cleanup() {
+	"$berth" -chdir="$work" destroy -auto-approve >/dev/null 2>&1 || true
+	rm -rf "$work"
+}
+trap cleanup EXIT
 cp "$here"/*.berth.hcl "$work"/
+(cd "$repo" && go run ./examples/quickstart/mkimage "$work/image" latest)
 
 echo "== berth validate"
 "$berth" -chdir="$work" validate
 echo "== berth plan"
-"$berth" -chdir="$work" plan -var greeting="hello from the quickstart"
+"$berth" -chdir="$work" plan -out=quickstart.plan
+echo "== berth apply"
+"$berth" -chdir="$work" apply quickstart.plan
+
+pid="$("$berth" -chdir="$work" output -raw web_pid)"
+echo "== the web server answers (from inside its network namespace, pid $pid)"
+for _ in $(seq 50); do
+	if page="$(nsenter --net="/proc/$pid/ns/net" curl -sf http://127.0.0.1/ 2>/dev/null)" && [ -n "$page" ]; then
+		break
+	fi
+	sleep 0.1
+done
+echo "$page"
+[ -n "$page" ] || { echo "run.sh: the web server did not answer" >&2; exit 1; }
+
+echo "== a second plan has nothing to do"
+"$berth" -chdir="$work" plan -detailed-exitcode
+echo "== berth destroy"
+"$berth" -chdir="$work" destroy -auto-approve
+echo "== quickstart done"

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -212,5 +213,53 @@ func TestPush(t *testing.T) {
 		if err != nil || desc.Digest.String() != got.Digest {
 			t.Errorf("pushed digest %v (%v), want %s", desc, err, got.Digest)
 		}
+	}
+}
+
+// TestProcessesShareTheStore runs pulls in separate processes (this test
+// binary again) on one root: each layer is still fetched once.
+func TestProcessesShareTheStore(t *testing.T) {
+	if root := os.Getenv("BERTH_IMAGE_TEST_ROOT"); root != "" {
+		s, err := Open(root, Options{DefaultPlatform: "linux/amd64"})
+		if err == nil {
+			_, err = s.Pull(context.Background(), os.Getenv("BERTH_IMAGE_TEST_REF"), PullOptions{})
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	requireRoot(t)
+	reg := newTestRegistry(t)
+	img := threeLayers(t, "linux/amd64")
+	reg.push(t, "procs:1", img)
+	root := filepath.Join(t.TempDir(), "store")
+	var cmds []*exec.Cmd
+	for range 4 {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestProcessesShareTheStore$")
+		cmd.Env = append(os.Environ(), "BERTH_IMAGE_TEST_ROOT="+root, "BERTH_IMAGE_TEST_REF="+reg.ref("procs:1"))
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		cmds = append(cmds, cmd)
+	}
+	for _, cmd := range cmds {
+		if err := cmd.Wait(); err != nil {
+			t.Fatalf("a pulling process failed: %v", err)
+		}
+	}
+	layers, _ := img.Layers()
+	for _, l := range layers {
+		d, _ := l.Digest()
+		if n := reg.blobGets("procs", d.String()); n != 1 {
+			t.Errorf("layer %s fetched %d times by 4 processes, want once", d, n)
+		}
+	}
+	s, _ := Open(root, Options{DefaultPlatform: "linux/amd64"})
+	if got, err := s.Get(reg.ref("procs:1")); err != nil || got.ID != configDigest(t, img) {
+		t.Errorf("Get after the processes: %v %v", got, err)
+	}
+	if files := storeFiles(t, s); slices.ContainsFunc(files, func(p string) bool { return strings.Contains(p, tmpPrefix) || strings.HasPrefix(p, "locks/") }) {
+		t.Errorf("leftovers: %v", files)
 	}
 }

@@ -137,4 +137,3 @@ func TestDiffIDMismatch(t *testing.T) {
 		}
 	}
 }
-
