@@ -91,7 +91,14 @@ func (s *Store) unpackLayer(ctx context.Context, hex string, job *layerJob, rep 
 		rep.send(Progress{Layer: job.name(), Done: true, Message: "exists"})
 		return li.UnpackedSize, nil
 	}
-	if err := removeDir(s.layerPath(hex)); err != nil { // left incomplete by hand or an old crash
+	// A directory without its marker was left incomplete (by hand, or by a
+	// crash of an older layout): start over. A marker that is there but
+	// unreadable is an error, never a reason to delete a layer in use.
+	marker := filepath.Join(s.layerPath(hex), layerMarker)
+	if _, err := os.Lstat(marker); !errors.Is(err, os.ErrNotExist) {
+		return 0, fmt.Errorf("layer %s: unreadable completion marker %s: %v", job.diffID, marker, err)
+	}
+	if err := removeDir(s.layerPath(hex)); err != nil {
 		return 0, err
 	}
 	tmp := filepath.Join(s.root, layersDir, tmpPrefix+hex)

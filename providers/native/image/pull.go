@@ -115,7 +115,7 @@ func (s *Store) materialize(ctx context.Context, src *source, res *resolved, wan
 		return nil, fmt.Errorf("%s: parse config: %w", src.asked, err)
 	}
 	img.Platform, img.Created, img.Config = platformOf(cf), cf.Created.Time, configFrom(cf.Config)
-	if img.Platform != "" && res.indexDigest == "" {
+	if img.Platform != "" && !res.picked {
 		have, _ := v1.ParsePlatform(img.Platform)
 		if have == nil || !platformMatches(*have, want) {
 			return nil, &PlatformError{Ref: src.asked, Want: want.String(), Available: []string{img.Platform}}

@@ -23,6 +23,7 @@ type resolved struct {
 	manifestDigest string
 	indexDigest    string // the index the image was picked from, if any
 	repo           string // registry repository it came from; "" for local sources
+	picked         bool   // chosen from an index by its platform (else the config's is checked)
 	compressed     bool   // read layers as distributed (else uncompressed)
 }
 
@@ -71,7 +72,7 @@ func fromDescriptor(desc *remote.Descriptor, ref name.Reference, want v1.Platfor
 			return nil, fmt.Errorf("%s: %w", asked, ierr)
 		}
 		r.indexDigest = desc.Digest.String()
-		r.img, err = imageFromIndex(idx, want, asked)
+		r.img, r.picked, err = imageFromIndex(idx, want, asked)
 	case desc.MediaType.IsImage():
 		r.img, err = desc.Image()
 	default:
@@ -83,21 +84,22 @@ func fromDescriptor(desc *remote.Descriptor, ref name.Reference, want v1.Platfor
 	return r, r.readManifest(asked, "")
 }
 
-// imageFromIndex picks want's image from an index.
-func imageFromIndex(idx v1.ImageIndex, want v1.Platform, asked string) (v1.Image, error) {
+// imageFromIndex picks want's image from an index; picked says it was
+// chosen by a platform the index names.
+func imageFromIndex(idx v1.ImageIndex, want v1.Platform, asked string) (v1.Image, bool, error) {
 	im, err := idx.IndexManifest()
 	if err != nil {
-		return nil, fmt.Errorf("%s: read index: %w", asked, err)
+		return nil, false, fmt.Errorf("%s: read index: %w", asked, err)
 	}
 	d, err := selectPlatform(im.Manifests, want, asked)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	img, err := idx.Image(d.Digest)
 	if err != nil {
-		return nil, fmt.Errorf("%s: image %s: %w", asked, d.Digest, err)
+		return nil, false, fmt.Errorf("%s: image %s: %w", asked, d.Digest, err)
 	}
-	return img, nil
+	return img, d.Platform != nil, nil
 }
 
 // readManifest fetches the raw manifest and checks it against the digest
@@ -150,6 +152,7 @@ func resolveLayout(src *source, want v1.Platform) (*resolved, error) {
 	case err != nil:
 		return nil, err
 	case whole: // index.json is itself a multi-platform index
+		r.picked = d.Platform != nil
 		r.img, err = idx.Image(d.Digest)
 	case d.MediaType.IsIndex():
 		child, cerr := idx.ImageIndex(d.Digest)
@@ -157,7 +160,7 @@ func resolveLayout(src *source, want v1.Platform) (*resolved, error) {
 			return nil, wrap(cerr)
 		}
 		r.indexDigest = d.Digest.String()
-		if r.img, err = imageFromIndex(child, want, src.asked); err != nil {
+		if r.img, r.picked, err = imageFromIndex(child, want, src.asked); err != nil {
 			return nil, err
 		}
 		return r, r.readManifest(src.asked, "")

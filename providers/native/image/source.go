@@ -181,15 +181,27 @@ func platformMatches(have, want v1.Platform) bool {
 // naming the platforms there are when none fits. Attestation manifests
 // (platform unknown/unknown) are not images.
 func selectPlatform(descs []v1.Descriptor, want v1.Platform, what string) (v1.Descriptor, error) {
-	var avail []string
+	var avail, images []v1.Descriptor
+	for _, d := range descs {
+		if d.MediaType.IsImage() {
+			images = append(images, d)
+		}
+	}
+	if len(images) == 1 && images[0].Platform == nil {
+		return images[0], nil // an index that names no platform: the config is checked instead
+	}
 	for _, d := range descs {
 		if d.Platform == nil || d.Platform.OS == "unknown" || !d.MediaType.IsImage() {
 			continue
 		}
-		avail = append(avail, d.Platform.String())
+		avail = append(avail, d)
 		if platformMatches(*d.Platform, want) {
 			return d, nil
 		}
 	}
-	return v1.Descriptor{}, &PlatformError{Ref: what, Want: want.String(), Available: avail}
+	names := make([]string, len(avail))
+	for i, d := range avail {
+		names[i] = d.Platform.String()
+	}
+	return v1.Descriptor{}, &PlatformError{Ref: what, Want: want.String(), Available: names}
 }

@@ -86,6 +86,9 @@ func (r *Runtime) Kill(id string, sig syscall.Signal) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := callSupervisor(ctx, dir, controlRequest{Op: opKill, Signal: sig}); err != nil {
+		if alive, _ := supervisorAlive(dir); !alive || errors.Is(err, ErrNotRunning) {
+			return fmt.Errorf("%w: %s", ErrNotRunning, id) // it finished meanwhile
+		}
 		return fmt.Errorf("kill container %s: %w", id, err)
 	}
 	return nil

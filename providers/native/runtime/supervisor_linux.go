@@ -137,8 +137,7 @@ func (s *supervisor) start() (*run, error) {
 	if err != nil {
 		s.logger.Printf("start: %v", err)
 		s.st.State, s.st.Pid, s.st.ExitCode, s.st.Error = StateExited, 0, 127, err.Error()
-		s.st.FinishedAt = time.Now().UTC()
-		s.saveLocked()
+		s.st.FinishedAt = time.Now().UTC() // saved by backoff or finish
 		return nil, err
 	}
 	s.cur = r
@@ -197,7 +196,9 @@ func (s *supervisor) wait(r *run) time.Duration {
 	}
 }
 
-// exited records the end of r and releases its container.
+// exited records the end of r and releases its container. The record is
+// saved by what follows, backoff or finish, so that status.json never
+// shows an exited container whose supervisor is still about.
 func (s *supervisor) exited(r *run) {
 	if err := r.destroy(); err != nil {
 		s.logger.Printf("clean up after exit: %v", err)
@@ -207,7 +208,6 @@ func (s *supervisor) exited(r *run) {
 	s.cur = nil
 	s.st.State, s.st.Pid, s.st.ExitCode = StateExited, 0, r.exitCode
 	s.st.FinishedAt, s.st.Health, s.st.FailingStreak = r.finished.UTC(), HealthNone, 0
-	s.saveLocked()
 }
 
 func (s *supervisor) restartWanted() bool {
