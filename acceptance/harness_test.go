@@ -2,11 +2,11 @@ package acceptance
 
 import (
 	"bytes"
-	"io"
-	"log"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"log"
 	"net/http/httptest"
 	"os"
 	"os/exec"

@@ -25,6 +25,10 @@ const (
 	opReload = "reload" // re-read config.json: resources, restart, health, stop signal and timeout
 )
 
+// errSupervisorGone: nobody listens; the supervisor has finished (it
+// closes the socket just before it exits) or died.
+var errSupervisorGone = errors.New("the supervisor has finished")
+
 type controlRequest struct {
 	Op      string         `json:"op"`
 	Timeout time.Duration  `json:"timeout,omitempty"` // stop: grace period before SIGKILL; 0 kills at once
@@ -75,6 +79,9 @@ func callSupervisor(ctx context.Context, dir string, req controlRequest) error {
 		conn = c
 		return err
 	})
+	if errors.Is(err, unix.ECONNREFUSED) || errors.Is(err, os.ErrNotExist) {
+		return errSupervisorGone
+	}
 	if err != nil {
 		return fmt.Errorf("contact supervisor: %w", err)
 	}

@@ -41,6 +41,9 @@ func (r *Runtime) stop(ctx context.Context, id string, grace time.Duration) erro
 	}
 	if alive {
 		err = callSupervisor(ctx, dir, controlRequest{Op: opStop, Timeout: grace})
+		if errors.Is(err, errSupervisorGone) {
+			err = nil
+		}
 		if werr := waitSupervisorGone(ctx, dir); werr != nil {
 			return fmt.Errorf("stop container %s: %w", id, errors.Join(err, werr))
 		}
@@ -86,7 +89,7 @@ func (r *Runtime) Kill(id string, sig syscall.Signal) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := callSupervisor(ctx, dir, controlRequest{Op: opKill, Signal: sig}); err != nil {
-		if alive, _ := supervisorAlive(dir); !alive || errors.Is(err, ErrNotRunning) {
+		if errors.Is(err, ErrNotRunning) || errors.Is(err, errSupervisorGone) {
 			return fmt.Errorf("%w: %s", ErrNotRunning, id) // it finished meanwhile
 		}
 		return fmt.Errorf("kill container %s: %w", id, err)
@@ -189,7 +192,7 @@ func (r *Runtime) Update(ctx context.Context, id string, u Update) error {
 		st.Spec = spec
 		return writeStatus(dir, st)
 	}
-	if err := callSupervisor(ctx, dir, controlRequest{Op: opReload}); err != nil {
+	if err := callSupervisor(ctx, dir, controlRequest{Op: opReload}); err != nil && !errors.Is(err, errSupervisorGone) {
 		return fmt.Errorf("update container %s: %w", id, err)
 	}
 	return nil
