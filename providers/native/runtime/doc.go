@@ -77,7 +77,10 @@
 //   - answers the control socket (one JSON request, one JSON reply):
 //     stop {timeout} (reply once the process has exited and been cleaned
 //     up; the supervisor then exits), kill {signal}, reload (re-read
-//     config.json after Update). SIGTERM to the supervisor is a stop.
+//     config.json after Update). SIGTERM to the supervisor (a host
+//     shutdown) stops the container without restarting it, but without
+//     setting Status.Stopped either, which Stop and Kill with SIGKILL or
+//     the stop signal set (and which unless-stopped honours).
 //
 // The container's init asks for SIGKILL when its parent dies, and the
 // supervisor forks it from a thread that lives as long as it does, so a
@@ -103,7 +106,8 @@
 // paths; /sys read-only; the default device allow-list and device nodes;
 // mount, UTS, IPC, PID and cgroup namespaces, and a network namespace
 // unless the network mode is host; only stdin, stdout and stderr open in
-// the container; RLIMIT_NOFILE 1024:524288; a pids limit of 4096 unless
+// the container; RLIMIT_NOFILE 1024:524288 (the hard limit capped at
+// berth's own without CAP_SYS_RESOURCE); a pids limit of 4096 unless
 // set (DefaultPidsLimit; Docker sets none). runc's sealed copy of the
 // binary guards it against CVE-2019-5736.
 package runtime

@@ -5,11 +5,14 @@ package runtime
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 func TestHealth(t *testing.T) {
@@ -214,5 +217,29 @@ func TestManyLayers(t *testing.T) {
 	out, _ := runToExit(t, rt, s)
 	if out != "40\n39" {
 		t.Errorf("output %q", out)
+	}
+}
+
+// TestNetworkPath: the container joins the network namespace at a path
+// (as `ip netns add` makes them).
+func TestNetworkPath(t *testing.T) {
+	rt := newRuntime(t)
+	ns := filepath.Join(t.TempDir(), "netns")
+	if err := os.WriteFile(ns, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = unix.Unmount(ns, unix.MNT_DETACH) })
+	if out, err := exec.Command("unshare", "--net="+ns, "true").CombinedOutput(); err != nil {
+		t.Skipf("cannot make a network namespace with unshare: %v: %s", err, out)
+	}
+	var fi unix.Stat_t
+	if err := unix.Stat(ns, &fi); err != nil {
+		t.Fatal(err)
+	}
+	s := shSpec(`readlink /proc/self/ns/net`)
+	s.Network = NetworkMode{Mode: NetworkPath, NetNSPath: ns}
+	out, _ := runToExit(t, rt, s)
+	if want := "net:[" + strconv.FormatUint(fi.Ino, 10) + "]\n"; out != want {
+		t.Errorf("network namespace %q, want %q", out, want)
 	}
 }

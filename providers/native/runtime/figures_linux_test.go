@@ -49,7 +49,7 @@ func TestFigures(t *testing.T) {
 func cycle(t *testing.T, rt *Runtime, n int) (up, down time.Duration) {
 	specs := make([]Spec, n)
 	for i := range specs {
-		specs[i] = shSpec(`trap 'exit 0' TERM; while :; do sleep 0.05; done`)
+		specs[i] = shSpec(`trap 'exit 0' TERM; echo ready; while :; do sleep 0.05; done`)
 	}
 	each := func(fn func(Spec) error) time.Duration {
 		start := time.Now()
@@ -66,6 +66,9 @@ func cycle(t *testing.T, rt *Runtime, n int) (up, down time.Duration) {
 	}
 	ctx := context.Background()
 	up = each(func(s Spec) error { _, err := rt.Create(ctx, s); return err })
+	for _, s := range specs { // the trap is set: stop times are the runtime's
+		waitFor(t, rt, s.ID, "ready", func(*Status) bool { return strings.Contains(logText(t, rt, s.ID, ""), "ready") })
+	}
 	down = each(func(s Spec) error {
 		if err := rt.Stop(ctx, s.ID, 5*time.Second); err != nil {
 			return err

@@ -16,7 +16,7 @@ import (
 func TestHardening(t *testing.T) {
 	rt := newRuntime(t)
 	s := shSpec(`
-grep -E '^(CapEff|CapBnd|CapPrm|CapInh|CapAmb|Seccomp|NoNewPrivs):' /proc/self/status
+grep -E "^(CapEff|CapBnd|CapPrm|CapInh|CapAmb|Seccomp|NoNewPrivs|SigIgn|SigBlk):" /proc/self/status
 echo 1 > /proc/sys/kernel/domainname 2>/dev/null && echo WROTE-PROC-SYS
 echo 1 > /sys/kernel/profiling 2>/dev/null && echo WROTE-SYS
 touch /sys/x 2>/dev/null && echo WROTE-SYS-DIR
@@ -39,7 +39,7 @@ true
 	for _, want := range []string{
 		"CapEff:\t00000000a80425fb", "CapBnd:\t00000000a80425fb", "CapPrm:\t00000000a80425fb",
 		"CapInh:\t0000000000000000", "CapAmb:\t0000000000000000",
-		"Seccomp:\t2", "NoNewPrivs:\t1",
+		"Seccomp:\t2", "NoNewPrivs:\t1", "SigIgn:\t0000000000000000", "SigBlk:\t0000000000000000",
 		"kcore=[]", "keys=[]",
 		"devs=[fd full mqueue null ptmx pts random shm stderr stdin stdout tty urandom zero ]",
 		"hostname=" + s.Name + " etc=" + s.Name,

@@ -188,14 +188,24 @@ func (r *Runtime) Update(ctx context.Context, id string, u Update) error {
 	if err := writeSpec(dir, spec); err != nil {
 		return err
 	}
-	if alive, _ := supervisorAlive(dir); !alive {
-		st.Spec = spec
-		return writeStatus(dir, st)
+	if alive, _ := supervisorAlive(dir); alive {
+		err := callSupervisor(ctx, dir, controlRequest{Op: opReload})
+		if !errors.Is(err, errSupervisorGone) {
+			if err != nil {
+				return fmt.Errorf("update container %s: %w", id, err)
+			}
+			return nil
+		}
+		// It finished meanwhile, recording the old spec.
+		if err := waitSupervisorGone(ctx, dir); err != nil {
+			return err
+		}
 	}
-	if err := callSupervisor(ctx, dir, controlRequest{Op: opReload}); err != nil && !errors.Is(err, errSupervisorGone) {
-		return fmt.Errorf("update container %s: %w", id, err)
+	if st, err = readStatus(dir); err != nil {
+		return err
 	}
-	return nil
+	st.Spec = spec
+	return writeStatus(dir, st)
 }
 
 // WriteHosts rewrites the container's /etc/hosts: the default entries

@@ -24,7 +24,11 @@ func TestLifecycle(t *testing.T) {
 	if st.Labels["berth.test"] != "1" || st.Name != s.Name || st.Spec.Hostname != s.Name {
 		t.Errorf("labels/name/hostname not recorded: %+v", st)
 	}
-	waitFor(t, rt, s.ID, "output", func(*Status) bool { return strings.Contains(logText(t, rt, s.ID, ""), "oops") })
+	// Two pipes, copied independently: wait for both lines.
+	waitFor(t, rt, s.ID, "output", func(*Status) bool {
+		out := logText(t, rt, s.ID, "")
+		return strings.Contains(out, "oops") && strings.Contains(out, "hello")
+	})
 	if out := logText(t, rt, s.ID, streamStdout); out != "hello\n" {
 		t.Errorf("stdout = %q", out)
 	}
@@ -292,4 +296,22 @@ func TestStopDuringBackoff(t *testing.T) {
 		t.Errorf("after Stop: %+v", st)
 	}
 	assertRemoved(t, rt, s.ID, st)
+}
+
+// TestSupervisorTerminated: SIGTERM to the supervisor (a host shutdown)
+// stops the container without restarting it, and without recording a
+// user's stop, so that unless-stopped containers can come back later.
+func TestSupervisorTerminated(t *testing.T) {
+	rt := newRuntime(t)
+	s := shSpec(`trap 'exit 0' TERM; echo ready; while :; do sleep 0.05; done`)
+	s.Restart = RestartUnlessStopped
+	st := create(t, rt, s)
+	waitFor(t, rt, s.ID, "trap set", func(*Status) bool { return strings.Contains(logText(t, rt, s.ID, ""), "ready") })
+	if err := syscall.Kill(st.SupervisorPid, syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	st = waitFor(t, rt, s.ID, "exit", func(st *Status) bool { return st.State == StateExited && st.SupervisorPid == 0 })
+	if st.Stopped || st.Restarts != 0 || st.ExitCode != 0 {
+		t.Errorf("after SIGTERM to the supervisor: %+v", st)
+	}
 }

@@ -26,7 +26,11 @@ func TestMain(m *testing.M) {
 	if Main() {
 		return
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	if lowerDir != "" {
+		os.RemoveAll(lowerDir)
+	}
+	os.Exit(code)
 }
 
 var (

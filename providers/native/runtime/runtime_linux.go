@@ -108,7 +108,7 @@ func (r *Runtime) spawn(ctx context.Context, id string) error {
 		return err
 	}
 	defer rd.Close()
-	logf, err := os.OpenFile(filepath.Join(dir, supervisorLog), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	logf, err := openSupervisorLog(dir)
 	if err != nil {
 		wr.Close()
 		return err
@@ -130,6 +130,17 @@ func (r *Runtime) spawn(ctx context.Context, id string) error {
 	}
 	go func() { _ = cmd.Wait() }() // reap it should it exit while we live
 	return readReport(ctx, rd, filepath.Join(dir, supervisorLog))
+}
+
+// openSupervisorLog opens supervisor.log for appending, starting afresh
+// once it has grown past 1 MiB.
+func openSupervisorLog(dir string) (*os.File, error) {
+	path := filepath.Join(dir, supervisorLog)
+	flags := os.O_WRONLY | os.O_APPEND | os.O_CREATE
+	if fi, err := os.Stat(path); err == nil && fi.Size() > 1<<20 {
+		flags |= os.O_TRUNC
+	}
+	return os.OpenFile(path, flags, 0o600)
 }
 
 // supervisorEnv keeps the supervisor's environment small and its Go

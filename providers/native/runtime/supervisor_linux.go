@@ -3,7 +3,6 @@
 package runtime
 
 import (
-	"encoding/json"
 	"fmt"
 	"log"
 	"net"
@@ -48,6 +47,9 @@ type supervisor struct {
 	spec Spec
 	st   Status
 	cur  *run // the run in progress; nil between runs
+	// shutdown: SIGTERM to the supervisor (host shutdown) stopped the
+	// container; unlike Stop it does not count as stopped by the user.
+	shutdown bool
 }
 
 // report is what a supervisor writes on reportFd.
@@ -98,7 +100,6 @@ func newSupervisor(dir string, logger *log.Logger) (*supervisor, error) {
 		return nil, fmt.Errorf("control socket: %w", err)
 	}
 	signal.Notify(s.sigs, unix.SIGTERM, unix.SIGINT)
-	signal.Ignore(unix.SIGHUP, unix.SIGPIPE)
 	go s.serve()
 	return s, nil
 }
@@ -157,42 +158,54 @@ func (s *supervisor) start() (*run, error) {
 // wait waits for r to end, serving stop requests and signals meanwhile,
 // and returns how long it ran.
 func (s *supervisor) wait(r *run) time.Duration {
-	var killTimer *time.Timer
-	var killAt time.Time
-	defer func() {
-		if killTimer != nil {
-			killTimer.Stop()
-		}
-	}()
-	kill := make(chan struct{}, 1)
-	stop := func(grace time.Duration) {
-		s.markStopped()
-		if grace <= 0 {
-			r.signal(unix.SIGKILL)
-			return
-		}
-		at := time.Now().Add(grace)
-		if killTimer != nil && !at.Before(killAt) {
-			return
-		}
-		r.signal(s.stopSignal())
-		if killTimer != nil {
-			killTimer.Stop()
-		}
-		killAt, killTimer = at, time.AfterFunc(grace, func() { kill <- struct{}{} })
-	}
+	k := &stopper{r: r, sig: s.stopSignal(), kill: make(chan struct{}, 1)}
+	defer k.cancel()
 	for {
 		select {
 		case <-r.done:
 			s.exited(r)
 			return r.finished.Sub(r.started)
 		case grace := <-s.stops:
-			stop(grace)
+			s.markStopped()
+			k.stop(grace)
 		case <-s.sigs:
-			stop(s.stopTimeout())
-		case <-kill:
-			r.signal(unix.SIGKILL)
+			s.markShutdown()
+			k.stop(s.stopTimeout())
+		case <-k.kill:
+			_ = r.signal(unix.SIGKILL)
 		}
+	}
+}
+
+// stopper ends a run: the stop signal, then SIGKILL at the earliest
+// deadline asked for (at once for a zero grace period).
+type stopper struct {
+	r     *run
+	sig   syscall.Signal
+	timer *time.Timer
+	at    time.Time
+	kill  chan struct{}
+}
+
+func (k *stopper) stop(grace time.Duration) {
+	if grace <= 0 {
+		_ = k.r.signal(unix.SIGKILL)
+		return
+	}
+	at := time.Now().Add(grace)
+	if k.timer == nil {
+		_ = k.r.signal(k.sig)
+	} else if at.Before(k.at) {
+		k.timer.Stop()
+	} else {
+		return
+	}
+	k.at, k.timer = at, time.AfterFunc(grace, func() { k.kill <- struct{}{} })
+}
+
+func (k *stopper) cancel() {
+	if k.timer != nil {
+		k.timer.Stop()
 	}
 }
 
@@ -213,7 +226,7 @@ func (s *supervisor) exited(r *run) {
 func (s *supervisor) restartWanted() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.st.Stopped {
+	if s.st.Stopped || s.shutdown {
 		return false
 	}
 	switch s.spec.Restart {
@@ -237,9 +250,10 @@ func (s *supervisor) backoff(delay time.Duration) bool {
 		s.mu.Unlock()
 		return true
 	case <-s.stops:
+		s.markStopped()
 	case <-s.sigs:
+		s.markShutdown()
 	}
-	s.markStopped()
 	return false
 }
 
@@ -257,68 +271,4 @@ func (s *supervisor) finish() {
 	s.ln.Close()
 	waitGroupTimeout(&s.conns, 2*time.Second)
 	s.logs.Close()
-}
-
-func (s *supervisor) markStopped() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !s.st.Stopped {
-		s.st.Stopped = true
-		s.saveLocked()
-	}
-}
-
-func (s *supervisor) setState(state string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.st.State = state
-	s.saveLocked()
-}
-
-func (s *supervisor) stopSignal() syscall.Signal {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	sig, err := ParseSignal(s.spec.StopSignal)
-	if err != nil {
-		return unix.SIGTERM
-	}
-	return sig
-}
-
-func (s *supervisor) stopTimeout() time.Duration {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.spec.StopTimeout
-}
-
-// saveLocked writes status.json; s.mu must be held.
-func (s *supervisor) saveLocked() {
-	s.st.Spec = s.spec
-	if err := writeStatus(s.dir, &s.st); err != nil {
-		s.logger.Printf("write status: %v", err)
-	}
-}
-
-func sendReport(f *os.File, rep report) {
-	if f == nil {
-		return
-	}
-	_ = json.NewEncoder(f).Encode(rep)
-	f.Close()
-}
-
-func errString(err error) string {
-	if err == nil {
-		return ""
-	}
-	return err.Error()
-}
-
-func waitGroupTimeout(wg *sync.WaitGroup, d time.Duration) {
-	done := make(chan struct{})
-	go func() { wg.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(d):
-	}
 }
