@@ -1,7 +1,9 @@
 // Command mkimage writes the quickstart's busybox image, built from
-// Debian's busybox-static, to an OCI layout directory:
+// Debian's busybox-static, to an OCI layout directory, or with
+// --docker-archive to a `docker save` tarball:
 //
 //	go run ./examples/quickstart/mkimage DIR [TAG]
+//	go run ./examples/quickstart/mkimage --docker-archive FILE.tar REPO:TAG
 package main
 
 import (
@@ -12,24 +14,35 @@ import (
 )
 
 func main() {
-	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: mkimage DIR [TAG]")
-		os.Exit(2)
+	args := os.Args[1:]
+	archive := len(args) > 0 && args[0] == "--docker-archive"
+	if archive {
+		args = args[1:]
 	}
-	tag := "latest"
-	if len(os.Args) > 2 {
-		tag = os.Args[2]
+	if len(args) < 1 || archive && len(args) < 2 {
+		fmt.Fprintln(os.Stderr, "usage: mkimage DIR [TAG] | mkimage --docker-archive FILE REPO:TAG")
+		os.Exit(2)
 	}
 	img, err := testimage.Busybox("", map[string]string{
 		"srv/index.html": "<h1>hello from berth</h1>\n",
 	})
-	if err == nil {
-		err = testimage.WriteLayout(os.Args[1], tag, img)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "mkimage:", err)
+		os.Exit(1)
+	}
+	tag := "latest"
+	if len(args) > 1 {
+		tag = args[1]
+	}
+	if archive {
+		err = testimage.WriteDockerArchive(args[0], tag, img)
+	} else {
+		err = testimage.WriteLayout(args[0], tag, img)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "mkimage:", err)
 		os.Exit(1)
 	}
 	d, _ := img.Digest()
-	fmt.Printf("wrote %s:%s (%s)\n", os.Args[1], tag, d)
+	fmt.Printf("wrote %s (%s, %s)\n", args[0], tag, d)
 }

@@ -44,6 +44,34 @@ type run struct {
 // startRun mounts the rootfs if needed, creates the libcontainer
 // container and starts the main process with its output going to logs.
 func startRun(dir string, s Spec, logs *logWriter) (*run, error) {
+	r, err := newRun(dir, s)
+	if err != nil {
+		return nil, err
+	}
+	out, err := attachOutput(r.p, s.Tty)
+	if err != nil {
+		_ = r.c.Destroy()
+		return nil, err
+	}
+	if err := r.runProcess(r.p); err != nil {
+		out.close()
+		_ = r.c.Destroy()
+		return nil, fmt.Errorf("start %s: %w", strings.Join(s.Args, " "), err)
+	}
+	r.started = time.Now()
+	r.pid, _ = r.p.Pid()
+	if err := out.started(); err != nil {
+		_ = r.p.Signal(unix.SIGKILL)
+	}
+	r.ctx, r.cancel = context.WithCancel(context.Background())
+	go r.waitExit(out, logs)
+	return r, nil
+}
+
+// newRun mounts the rootfs if needed and creates the libcontainer
+// container with its main process, not started yet. The supervisor and
+// RunForeground share it, and with it every piece of hardening.
+func newRun(dir string, s Spec) (*run, error) {
 	rootfs := filepath.Join(dir, rootfsDir)
 	if err := mountRootfs(dir, s.LowerDirs); err != nil {
 		return nil, err
@@ -67,23 +95,6 @@ func startRun(dir string, s Spec, logs *logWriter) (*run, error) {
 	}
 	r := &run{c: c, user: u, env: processEnv(s, u), cwd: s.WorkingDir, done: make(chan struct{})}
 	r.p = r.process(s.Args, true)
-	out, err := attachOutput(r.p, s.Tty)
-	if err != nil {
-		_ = c.Destroy()
-		return nil, err
-	}
-	if err := r.runProcess(r.p); err != nil {
-		out.close()
-		_ = c.Destroy()
-		return nil, fmt.Errorf("start %s: %w", strings.Join(s.Args, " "), err)
-	}
-	r.started = time.Now()
-	r.pid, _ = r.p.Pid()
-	if err := out.started(); err != nil {
-		_ = r.p.Signal(unix.SIGKILL)
-	}
-	r.ctx, r.cancel = context.WithCancel(context.Background())
-	go r.waitExit(out, logs)
 	return r, nil
 }
 

@@ -59,7 +59,7 @@ func (r *Runtime) Create(ctx context.Context, s Spec) (*Status, error) {
 	}
 	if err := r.create(ctx, dir, s); err != nil {
 		_ = r.Remove(context.WithoutCancel(ctx), s.ID, true)
-		return nil, fmt.Errorf("create container %s: %w", s.ID, err)
+		return nil, fmt.Errorf("create container %s: %w", s.ID, classifyStartError(s.Args, err))
 	}
 	return r.Status(s.ID)
 }

@@ -39,6 +39,12 @@ type Spec struct {
 
 	Network NetworkMode `json:"network"`
 	Tty     bool        `json:"tty,omitempty"`
+
+	// AutoRemove removes the container once its main process has exited
+	// for good (the restart policy will not restart it, or it was
+	// stopped), like docker run --rm: the supervisor does it for a
+	// container made by Create, RunForeground on its return.
+	AutoRemove bool `json:"auto_remove,omitempty"`
 }
 
 // Restart policies.

@@ -71,7 +71,9 @@ func supervise(root, id string) int {
 		sendReport(rep, report{Error: err.Error()})
 		return 1
 	}
-	return s.loop(rep)
+	code := s.loop(rep)
+	s.autoRemove()
+	return code
 }
 
 func newSupervisor(dir string, logger *log.Logger) (*supervisor, error) {
@@ -255,6 +257,27 @@ func (s *supervisor) backoff(delay time.Duration) bool {
 		s.markShutdown()
 	}
 	return false
+}
+
+// autoRemove removes the finished container when its spec asks for it
+// (Spec.AutoRemove): its libcontainer state and cgroups went with its
+// last run; the rootfs mount and the directory go now. The lock file is
+// unlinked while still held, so the container is gone before the
+// supervisor is.
+func (s *supervisor) autoRemove() {
+	s.mu.Lock()
+	remove := s.spec.AutoRemove
+	s.mu.Unlock()
+	if !remove {
+		return
+	}
+	if err := unmountAll(s.dir); err != nil {
+		s.logger.Printf("auto-remove: %v", err)
+		return
+	}
+	if err := os.RemoveAll(s.dir); err != nil {
+		s.logger.Printf("auto-remove: %v", err)
+	}
 }
 
 // finish writes the final status, answers pending stop requests and

@@ -1,0 +1,101 @@
+# Shared pieces of berth's benchmark scripts: peers started from Debian's
+# packages on their own sockets and data roots, the test images, and
+# alternating timing (A B A B ..., warm-up first) with median/min/max.
+# Sourced by the scripts beside it; needs root.
+
+set -euo pipefail
+BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(cd "$BENCH_DIR/.." && pwd)"
+export PATH="/usr/local/go/bin:$PATH"
+WORK="${BENCH_WORK:-/var/tmp/berth-bench}"
+DOCKER_SOCK="unix://$WORK/docker.sock"
+BERTH="$WORK/bin/berth"
+mkdir -p "$WORK/bin"
+
+need_root() { [ "$(id -u)" = 0 ] || { echo "bench: run as root" >&2; exit 1; }; }
+
+install_peers() {
+	local missing=()
+	for p in docker.io runc busybox-static libseccomp-dev "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+	done
+	if [ ${#missing[@]} -gt 0 ]; then
+		apt-get update -qq
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+	fi
+}
+
+build_berth() {
+	(cd "$REPO" && go build -tags seccomp -o "$BERTH" ./cmd/berth)
+}
+
+# docker runs the Debian docker client against the benchmark's daemon.
+docker() { /usr/bin/docker -H "$DOCKER_SOCK" "$@"; }
+
+# start_dockerd starts Debian's dockerd on its own socket and data root,
+# with no bridge and no iptables rules (berth's containers have no network
+# either, so both sides do the same work), and stops it on exit.
+start_dockerd() {
+	mkdir -p "$WORK/docker" "$WORK/docker-exec"
+	/usr/sbin/dockerd --host "$DOCKER_SOCK" --data-root "$WORK/docker" --exec-root "$WORK/docker-exec" \
+		--pidfile "$WORK/docker.pid" --iptables=false --ip6tables=false --bridge=none \
+		>"$WORK/dockerd.log" 2>&1 &
+	DOCKERD_PID=$!
+	trap stop_dockerd EXIT
+	for _ in $(seq 100); do docker info >/dev/null 2>&1 && return 0; sleep 0.2; done
+	echo "bench: dockerd did not start; see $WORK/dockerd.log" >&2
+	exit 1
+}
+
+stop_dockerd() {
+	[ -n "${DOCKERD_PID:-}" ] || return 0
+	docker ps -aq 2>/dev/null | xargs -r /usr/bin/docker -H "$DOCKER_SOCK" rm -f >/dev/null 2>&1 || true
+	kill "$DOCKERD_PID" 2>/dev/null || true
+	wait "$DOCKERD_PID" 2>/dev/null || true
+	DOCKERD_PID=
+}
+
+# make_images writes the busybox test image as an OCI layout for berth
+# and loads the same image into docker.
+make_images() {
+	(cd "$REPO" && go run ./examples/quickstart/mkimage "$WORK/image" latest >/dev/null)
+	(cd "$REPO" && go run ./examples/quickstart/mkimage --docker-archive "$WORK/busybox.tar" berth-bench/busybox:1 >/dev/null)
+	docker load -i "$WORK/busybox.tar" >/dev/null
+}
+
+now_ns() { date +%s%N; }
+
+# time_once CMD... prints the wall time of one run in milliseconds.
+time_once() {
+	local t0 t1
+	t0=$(now_ns)
+	"$@" >/dev/null 2>&1 || { echo "bench: failed: $*" >&2; return 1; }
+	t1=$(now_ns)
+	echo $(((t1 - t0) / 1000))
+}
+
+# stats reads microsecond figures on stdin and prints "median min max" in ms.
+stats() {
+	sort -n | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.1f %.1f %.1f\n", m/1000, a[1]/1000, a[NR]/1000}'
+}
+
+# compare NAME RUNS SETUP_A CMD_A SETUP_B CMD_B: runs A and B alternately
+# (one warm-up each), each preceded by its setup (untimed), and prints a
+# Markdown row: name | A median (min-max) | B median | ratio A/B.
+compare() {
+	local name=$1 runs=$2 setup_a=$3 cmd_a=$4 setup_b=$5 cmd_b=$6
+	local fa fb
+	fa=$(mktemp) fb=$(mktemp)
+	eval "$setup_a"; time_once bash -c "$cmd_a" >/dev/null
+	eval "$setup_b"; time_once bash -c "$cmd_b" >/dev/null
+	for _ in $(seq "$runs"); do
+		eval "$setup_a"; time_once bash -c "$cmd_a" >>"$fa"
+		eval "$setup_b"; time_once bash -c "$cmd_b" >>"$fb"
+	done
+	read -r ma mina maxa < <(stats <"$fa")
+	read -r mb minb maxb < <(stats <"$fb")
+	rm -f "$fa" "$fb"
+	local ratio
+	ratio=$(awk -v a="$ma" -v b="$mb" 'BEGIN {printf "%.3f", a/b}')
+	printf '| %s | %s ms (%s–%s) | %s ms (%s–%s) | %s |\n' "$name" "$ma" "$mina" "$maxa" "$mb" "$minb" "$maxb" "$ratio"
+}
