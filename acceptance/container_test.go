@@ -1,6 +1,7 @@
 package acceptance
 
 import (
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -208,4 +209,70 @@ func logText(path string) string {
 		}
 	}
 	return out.String()
+}
+
+// TestHostBinaryUntouched runs containers that try to overwrite the
+// binary that started them (CVE-2019-5736) and checks berth's binary is
+// unchanged afterwards.
+func TestHostBinaryUntouched(t *testing.T) {
+	w := newWorkspace(t)
+	before := fileSum(t, berthBin)
+	w.config(fmt.Sprintf(`
+image "busybox" { ref = "%s/test/busybox:1" }
+container "selfexe" {
+  image      = image.busybox.id
+  entrypoint = ["/proc/self/exe"]
+  command    = ["--help"]
+}
+container "writer" {
+  image   = image.busybox.id
+  command = ["sh", "-c", "for i in 1 2 3 4 5; do for p in /proc/[0-9]*/exe; do cat /bin/busybox > $p 2>/dev/null && echo WROTE $p; done; sleep 0.1; done; echo DONE; sleep 1000"]
+  health {
+    command  = ["true"]
+    interval = "100ms"
+  }
+}
+`, registryHost))
+	res := w.berth("apply", "-auto-approve")
+	w.remember()
+	id, _ := w.stateResource("container.writer")["id"].(string)
+	if id == "" {
+		t.Fatalf("writer container not created: %s", res)
+	}
+	out := waitLog(t, w, id, "DONE")
+	if strings.Contains(out, "WROTE") {
+		t.Errorf("a container wrote to a process binary: %s", out)
+	}
+	if after := fileSum(t, berthBin); after != before {
+		t.Fatalf("berth's binary changed while containers ran (sha256 %s -> %s)", before, after)
+	}
+}
+
+func fileSum(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf("%x", sha256.Sum256(b))
+}
+
+// TestNameTakenAndImport: a container left by an interrupted apply (here:
+// one whose state record was dropped) blocks a new one of the same name
+// with an error saying how to adopt it, and import adopts it exactly.
+func TestNameTakenAndImport(t *testing.T) {
+	w := newWorkspace(t)
+	w.config(webConfig("orphan"))
+	w.ok("apply", "-auto-approve")
+	w.remember()
+	id := w.stateResource("container.web")["id"].(string)
+	w.ok("state", "rm", "container.web")
+	res := w.berth("apply", "-auto-approve")
+	if res.code != 1 || !strings.Contains(res.stdout+res.stderr, "berth import ADDRESS "+id[:12]) {
+		t.Fatalf("apply over a stray container: %s", res)
+	}
+	w.ok("import", "container.web", id[:12])
+	if res := w.berth("plan", "-detailed-exitcode"); res.code != 0 {
+		t.Fatalf("plan after import should be empty: %s", res)
+	}
 }

@@ -11,8 +11,10 @@ import (
 // double-dash form pflag understands: "-out=FILE" becomes "--out=FILE"
 // and "-auto-approve" becomes "--auto-approve", when the name is a long
 // flag (longer than one character) of the command being run or of one of
-// its parents. Shorthand clusters such as "-it", unknown names and
-// everything after a bare "--" are left alone.
+// its parents. Shorthand clusters such as "-it", unknown names,
+// everything after a bare "--", and everything after the first argument
+// of a command annotated with annotationStopFlags (berth run IMAGE CMD...)
+// are left alone.
 //
 // The command is found while walking the arguments, the way cobra finds
 // it, so that a flag taking a separate value ("-chdir DIR plan") does not
@@ -33,6 +35,9 @@ func rewriteArgs(root *cobra.Command, args []string) []string {
 		if !strings.HasPrefix(a, "-") || a == "-" {
 			if sub := findSub(cmd, a); sub != nil && !positional {
 				cmd = sub
+			} else if cmd.Annotations[annotationStopFlags] != "" {
+				// berth run IMAGE CMD...: the rest is the container's.
+				return append(out, args[i:]...)
 			} else {
 				positional = true
 			}

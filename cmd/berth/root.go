@@ -23,6 +23,7 @@ type app struct {
 
 	chdir   string // -chdir
 	noColor bool   // -no-color
+	root    string // -root: the runtime root for the image and container commands
 }
 
 // exitCode is an error carrying the process exit code. Whatever the user
@@ -53,6 +54,14 @@ func (a *app) exit(err error) int {
 	if err == nil {
 		return 0
 	}
+	var ce *codeError
+	if errors.As(err, &ce) {
+		var ec exitCode
+		if !errors.As(ce.err, &ec) {
+			a.errorf("%s", ce.err)
+		}
+		return ce.code
+	}
 	var ec exitCode
 	if errors.As(err, &ec) {
 		return int(ec)
@@ -60,6 +69,17 @@ func (a *app) exit(err error) int {
 	a.errorf("%s", err)
 	return 1
 }
+
+// codeError is an error to print (unless already reported) that exits
+// with code instead of 1: berth run's own failures exit 125, as docker
+// run's do, apart from the container's own exit codes.
+type codeError struct {
+	code int
+	err  error
+}
+
+func (e *codeError) Error() string { return e.err.Error() }
+func (e *codeError) Unwrap() error { return e.err }
 
 // errorf prints a one-line error in Terraform's "Error: ..." form.
 func (a *app) errorf(format string, args ...any) {
@@ -127,22 +147,27 @@ so do double-dash ones (--out=FILE).`,
 		PersistentPreRunE: a.setup,
 	}
 	root.SetVersionTemplate("berth v{{.Version}}\n")
-	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
-		// Flags were rewritten to pflag's "--name"; name them as users write them.
-		msg := strings.NewReplacer(`"--`, `"-`, ": --", ": -").Replace(err.Error())
-		return fmt.Errorf("%s\nRun '%s -h' for usage", msg, cmd.CommandPath())
-	})
+	root.SetFlagErrorFunc(flagError)
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.chdir, "chdir", "", "switch to `DIR` before doing anything else")
 	pf.BoolVar(&a.noColor, "no-color", false, "disable colour in the output (NO_COLOR does too)")
+	pf.StringVar(&a.root, "root", "", "runtime root `DIR` of images and containers for pull, images, rmi, prune and run\n(BERTH_ROOT too; default: the configuration's berth { runtime { root } }, else /var/lib/berth)")
 	root.AddCommand(
 		newInitCmd(a), newValidateCmd(a), newFmtCmd(a),
 		newPlanCmd(a), newApplyCmd(a), newDestroyCmd(a),
 		newShowCmd(a), newOutputCmd(a), newGraphCmd(a),
 		newStateCmd(a), newImportCmd(a), newForceUnlockCmd(a),
 		newProvidersCmd(a), newVersionCmd(a),
+		newPullCmd(a), newImagesCmd(a), newRmiCmd(a), newPruneCmd(a), newRunCmd(a),
 	)
 	return root
+}
+
+// flagError explains a flag that does not parse.
+func flagError(cmd *cobra.Command, err error) error {
+	// Flags were rewritten to pflag's "--name"; name them as users write them.
+	msg := strings.NewReplacer(`"--`, `"-`, ": --", ": -").Replace(err.Error())
+	return fmt.Errorf("%s\nRun '%s -h' for usage", msg, cmd.CommandPath())
 }
 
 // setup applies the global flags and settings before any command runs.

@@ -5,16 +5,19 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/berthhq/berth/providers/native/runtime"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/berthhq/berth/acceptance/testimage"
+	"github.com/berthhq/berth/providers/native/runtime"
 	"github.com/berthhq/berth/schemas"
 	"github.com/berthhq/berth/state"
+	"github.com/opencontainers/runc/libcontainer/seccomp"
 	"github.com/rogpeppe/go-internal/testscript"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
@@ -73,8 +76,79 @@ func TestScripts(t *testing.T) {
 			"waitfile":  waitFile,
 			"exitcode":  exitCodeCmd,
 			"validjson": validJSON,
+			"mkimage":   mkImage,
 		},
+		Condition: scriptCondition,
+		Setup:     removeContainersAfter,
 	})
+}
+
+// scriptCondition adds [root] (running as root) and [containers] (root,
+// and containers can run here: a seccomp build, overlayfs, cgroups and
+// busybox-static for the test image).
+func scriptCondition(cond string) (bool, error) {
+	switch cond {
+	case "root":
+		return os.Geteuid() == 0, nil
+	case "containers":
+		if os.Geteuid() != 0 || !seccomp.Enabled {
+			return false, nil
+		}
+		fss, err := os.ReadFile("/proc/filesystems")
+		if err != nil || !strings.Contains(string(fss), "overlay") {
+			return false, nil
+		}
+		_, err = os.Stat(testimage.BusyboxPath)
+		return err == nil, nil
+	}
+	return false, fmt.Errorf("unknown condition %q", cond)
+}
+
+// removeContainersAfter removes, when a script ends, every container left
+// under $WORK/root (the runtime root the scripts pass with -root), so that
+// a failed script leaves no supervisor, mount or cgroup behind.
+func removeContainersAfter(env *testscript.Env) error {
+	root := filepath.Join(env.WorkDir, "root", "containers")
+	env.Defer(func() {
+		if _, err := os.Stat(root); err != nil {
+			return
+		}
+		rt, err := runtime.New(root)
+		if err != nil {
+			return
+		}
+		list, _ := rt.List()
+		for _, st := range list {
+			if err := rt.Remove(context.Background(), st.ID, true); err != nil {
+				env.T().Log(err)
+			}
+		}
+	})
+	return nil
+}
+
+// mkImage is "mkimage DIR [TAG [PATH=CONTENT...]]": it writes the
+// busybox test image (acceptance/testimage), with the extra files given,
+// to an OCI image layout at DIR, tagged TAG (default latest).
+func mkImage(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 1 {
+		ts.Fatalf("usage: mkimage DIR [TAG [PATH=CONTENT...]]")
+	}
+	tag := "latest"
+	if len(args) > 1 {
+		tag = args[1]
+	}
+	files := map[string]string{}
+	for _, kv := range args[min(2, len(args)):] {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok {
+			ts.Fatalf("mkimage: %q is not PATH=CONTENT", kv)
+		}
+		files[k] = v
+	}
+	img, err := testimage.Busybox("", files)
+	ts.Check(err)
+	ts.Check(testimage.WriteLayout(ts.MkAbs(args[0]), tag, img))
 }
 
 // waitFile is "waitfile FILE": it waits until FILE exists. The bound

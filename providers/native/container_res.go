@@ -31,6 +31,9 @@ func applyContainer(ctx context.Context, e *Engine, req providers.ApplyResourceC
 
 func createContainer(ctx context.Context, e *Engine, req providers.ApplyResourceChangeRequest) providers.ApplyResourceChangeResponse {
 	var diags providers.Diagnostics
+	if err := nameFree(e, req.Planned); err != nil {
+		return providers.ApplyResourceChangeResponse{New: req.Prior, Diagnostics: diags.FromError(err)}
+	}
 	id := newContainerID()
 	spec, err := containerSpec(ctx, e, req.Planned, id, req.Progress)
 	if err != nil {
@@ -140,4 +143,28 @@ func importContainer(e *Engine, req providers.ImportResourceRequest) providers.I
 		return providers.ImportResourceResponse{Diagnostics: diags.Errorf("container %s was not made by berth (no recorded configuration): %v", found.ID, err)}
 	}
 	return providers.ImportResourceResponse{Imported: containerValue(cfg, found)}
+}
+
+// nameFree fails when a container of the same name exists: names are
+// unique on a host, as in Docker. A berth-made container that no state
+// records (an apply killed between the create and the state write) is
+// named in the error with the two ways out: adopt it or remove it.
+func nameFree(e *Engine, planned cty.Value) error {
+	name, _ := knownString(attr(planned, "name"))
+	all, err := e.Runtime.List()
+	if err != nil {
+		return err
+	}
+	for _, st := range all {
+		if st.Name != name {
+			continue
+		}
+		how := "another configuration or `berth run` uses that name; give this container another name"
+		if st.Labels[labelConfig] != "" {
+			how = "if an interrupted apply left it, adopt it with `berth import ADDRESS " + st.ID[:12] +
+				"` (`berth destroy -target=ADDRESS` then removes it); otherwise give this container another name"
+		}
+		return fmt.Errorf("a container named %q already exists (%s, %s): %s", name, st.ID[:12], st.State, how)
+	}
+	return nil
 }

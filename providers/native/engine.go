@@ -24,6 +24,7 @@ type Engine struct {
 const (
 	labelManaged = "berth.managed"
 	labelImage   = "berth.image"
+	labelRun     = "berth.run" // made by `berth run`, not by a configuration
 )
 
 var engineMu sync.Mutex

@@ -68,21 +68,16 @@ func classifyStartError(args []string, err error) error {
 		return err
 	}
 	msg := err.Error()
-	if !strings.Contains(msg, fmt.Sprintf("exec: %q", args[0])) {
+	prefix := fmt.Sprintf("exec: %q: ", args[0])
+	i := strings.Index(msg, prefix)
+	if i < 0 {
 		return err
 	}
-	notFound := !strings.Contains(msg, "permission denied") && !strings.Contains(msg, "is a directory")
-	what := "not found"
-	if !notFound {
-		what = "not executable"
-	}
-	if strings.Contains(msg, "executable file not found in $PATH") {
-		what = "not found in $PATH"
-	}
+	why := msg[i+len(prefix):]
 	return &ExecError{
 		Command:    args[0],
-		NotFound:   notFound,
-		Message:    fmt.Sprintf("cannot run %q in the container: %s (%s)", args[0], what, msg),
+		NotFound:   !strings.Contains(why, "permission denied") && !strings.Contains(why, "is a directory"),
+		Message:    fmt.Sprintf("cannot run %q in the container: %s", args[0], why),
 		underlying: err,
 	}
 }

@@ -47,6 +47,7 @@ func (r *Runtime) RunForeground(ctx context.Context, s Spec, fio ForegroundIO) (
 		return -1, err
 	}
 	dir := r.dir(s.ID)
+	TMark("RunForeground")
 	if err := os.Mkdir(dir, 0o700); err != nil {
 		if errors.Is(err, os.ErrExist) {
 			return -1, fmt.Errorf("%w: %s", ErrExists, s.ID)
@@ -93,6 +94,7 @@ func (f *foreground) start() error {
 	if err := writeEtcFiles(f.dir, f.spec); err != nil {
 		return fmt.Errorf("write /etc files: %w", err)
 	}
+	TMark("etc written")
 	if f.run, err = newRun(f.dir, f.spec); err != nil {
 		return err
 	}
@@ -100,11 +102,13 @@ func (f *foreground) start() error {
 		_ = f.run.c.Destroy()
 		return err
 	}
+	TMark("newRun done")
 	if err := f.run.runProcess(f.run.p); err != nil {
 		f.io.close()
 		_ = f.run.c.Destroy()
 		return classifyStartError(f.spec.Args, fmt.Errorf("start %s: %w", strings.Join(f.spec.Args, " "), err))
 	}
+	TMark("runProcess done")
 	f.run.started = time.Now()
 	f.run.pid, _ = f.run.p.Pid()
 	go f.reap()
@@ -126,6 +130,7 @@ func (f *foreground) reap() {
 	ps, err := f.run.p.Wait()
 	f.run.exitCode = exitStatus(ps, err)
 	f.run.finished = time.Now()
+	TMark("exited")
 	close(f.run.done)
 }
 
@@ -164,8 +169,10 @@ func (f *foreground) stopSignal() unix.Signal {
 // removes it (AutoRemove) or records its exit, and lets go of the lock.
 func (f *foreground) finish(code int) error {
 	defer f.release()
+	defer TMark("finished")
 	f.io.close()
 	err := f.run.c.Destroy()
+	TMark("destroyed")
 	if f.spec.AutoRemove {
 		return errors.Join(err, f.remove())
 	}

@@ -76,6 +76,7 @@ func newRun(dir string, s Spec) (*run, error) {
 	if err := mountRootfs(dir, s.LowerDirs); err != nil {
 		return nil, err
 	}
+	TMark("mounted")
 	u, err := lookupUser(rootfs, s.User)
 	if err != nil {
 		return nil, err
@@ -83,10 +84,12 @@ func newRun(dir string, s Spec) (*run, error) {
 	if err := ensureWorkdir(rootfs, s.WorkingDir, u); err != nil {
 		return nil, err
 	}
+	TMark("user/workdir")
 	cfg, err := containerConfig(dir, s, u)
 	if err != nil {
 		return nil, err
 	}
+	TMark("config")
 	lcRoot := filepath.Join(dir, libcontainerDir)
 	destroyLeftover(lcRoot, s.ID)
 	c, err := libcontainer.Create(lcRoot, s.ID, cfg)

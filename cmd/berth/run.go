@@ -1,0 +1,234 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/berthhq/berth/providers/native"
+	"github.com/berthhq/berth/providers/native/image"
+	"github.com/berthhq/berth/providers/native/runtime"
+	"github.com/spf13/cobra"
+)
+
+// exitRunError is berth run's exit code for its own failures, before the
+// container runs (docker run's 125).
+const exitRunError = 125
+
+// annotationStopFlags marks a command whose flags end at its first
+// argument (what follows belongs to the container); rewriteArgs leaves
+// that part alone.
+const annotationStopFlags = "berth.stop-flags-at-first-arg"
+
+func newRunCmd(a *app) *cobra.Command {
+	f := &runFlags{}
+	cmd := &cobra.Command{
+		Use:   "run [options] IMAGE [COMMAND [ARG...]]",
+		Short: "Run a one-off container, like docker run",
+		Long: `Run a container from IMAGE, pulled first when the store lacks it, like
+docker run. In the foreground (the default) berth itself runs it: its
+output goes to the terminal, SIGINT and SIGTERM are passed on to it (the
+third one kills it), and berth exits with its exit code. -d runs it in
+the background under a supervisor and prints its ID.
+
+The command after IMAGE replaces the image's CMD; everything after IMAGE
+(or after a literal --) belongs to it.
+
+-v SOURCE:TARGET[:ro]: an absolute SOURCE is a host path bind-mounted into
+the container. It must exist: unlike Docker, berth does not create a
+missing host directory. Any other SOURCE names a volume, created when
+missing.
+
+Exit codes: the container's own; 125 when berth fails before the container
+runs; 126 when its command cannot be executed, 127 when it is not found.
+
+Containers made here carry the label berth.run=true; berth prune removes
+them once stopped. Published ports (-p) need berth's networking, which is
+still to come.`,
+		Example: `  berth run --rm busybox echo hello
+  berth run --rm -it -v "$PWD:/src" -w /src alpine sh
+  berth run -d --name web --memory 256MiB nginx:alpine
+  berth run --rm -e NAME=world busybox -- sh -c 'echo hello $NAME'`,
+		Annotations: map[string]string{annotationStopFlags: "true"},
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return &codeError{exitRunError, fmt.Errorf("berth run needs an IMAGE\nRun '%s -h' for usage", cmd.CommandPath())}
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			image, command := args[0], args[1:]
+			if len(command) > 0 && command[0] == "--" {
+				command = command[1:]
+			}
+			if len(command) == 0 {
+				command = nil // the image's CMD
+			}
+			return a.runContainer(cmd, f, image, command)
+		},
+	}
+	cmd.Flags().SetInterspersed(false)
+	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return &codeError{exitRunError, flagError(c, err)}
+	})
+	f.register(cmd)
+	return cmd
+}
+
+func (f *runFlags) register(cmd *cobra.Command) {
+	fs := cmd.Flags()
+	fs.BoolVar(&f.rm, "rm", false, "remove the container when it exits")
+	fs.BoolVarP(&f.detach, "detach", "d", false, "run in the background and print the container ID")
+	fs.BoolVarP(&f.interactive, "interactive", "i", false, "pass stdin to the container")
+	fs.BoolVarP(&f.tty, "tty", "t", false, "give the container a terminal")
+	fs.StringVar(&f.name, "name", "", "name the container (default: a generated adjective-noun-NNNN)")
+	fs.StringArrayVarP(&f.env, "env", "e", nil, "set an environment variable: `NAME=VALUE`, or NAME to pass berth's own (repeatable)")
+	fs.StringArrayVar(&f.envFiles, "env-file", nil, "read environment variables from `FILE`, NAME=VALUE per line (repeatable)")
+	fs.StringArrayVarP(&f.volumes, "volume", "v", nil, "mount `SOURCE:TARGET[:ro]`: an existing absolute host path, or a volume name (repeatable)")
+	fs.StringArrayVar(&f.tmpfs, "tmpfs", nil, "mount a tmpfs at `TARGET[:size=SIZE]` (repeatable)")
+	fs.StringVarP(&f.workdir, "workdir", "w", "", "working directory in the container")
+	fs.StringVarP(&f.user, "user", "u", "", "run as `USER[:GROUP]` (name or number)")
+	fs.StringVar(&f.entrypoint, "entrypoint", "", "replace the image's ENTRYPOINT (\"\" clears it)")
+	fs.StringVar(&f.hostname, "hostname", "", "the container's hostname (default: its short ID)")
+	fs.BoolVar(&f.readOnly, "read-only", false, "mount the container's root filesystem read-only")
+	fs.StringVar(&f.memory, "memory", "", "memory limit, e.g. `256MiB`")
+	fs.Float64Var(&f.cpus, "cpus", 0, "CPU limit in cores, e.g. 0.5")
+	fs.Int64Var(&f.pids, "pids", 0, "process limit (default 4096; -1: none)")
+	fs.StringArrayVar(&f.capAdd, "cap-add", nil, "add a Linux capability, e.g. NET_ADMIN (repeatable)")
+	fs.StringArrayVar(&f.capDrop, "cap-drop", nil, "drop a Linux capability, or ALL (repeatable)")
+	fs.StringVar(&f.restart, "restart", "", "restart policy with -d: no, always, on-failure or unless-stopped")
+	fs.StringVar(&f.network, "network", runtime.NetworkNone, "network: none (loopback only) or host")
+	fs.StringArrayVar(&f.labels, "label", nil, "set a label `KEY=VALUE` (repeatable)")
+	fs.StringVar(&f.platform, "platform", "", "image platform `OS/ARCH[/VARIANT]` (default: this machine's)")
+	fs.StringVar(&f.pull, "pull", string(image.PullMissing), "when to pull: missing, always or never")
+	fs.StringArrayVarP(&f.publish, "publish", "p", nil, "publish a port (not yet: needs berth's networking)")
+}
+
+// check refuses flag combinations that cannot work, before anything runs.
+func (f *runFlags) check(cmd *cobra.Command, a *app) error {
+	f.entrypointSet = cmd.Flags().Changed("entrypoint")
+	switch {
+	case len(f.publish) > 0:
+		return errors.New("-p: published ports need berth's networking (coming); use --network host for now")
+	case f.network != runtime.NetworkNone && f.network != runtime.NetworkHost:
+		return fmt.Errorf("--network %q: want none or host (other networks need berth's networking, coming)", f.network)
+	case f.detach && f.interactive:
+		return errors.New("-i cannot be used with -d: berth cannot attach to a detached container")
+	case f.restart != "" && f.restart != runtime.RestartNo && !f.detach:
+		return errors.New("--restart needs -d: only a detached container has a supervisor to restart it")
+	case f.restart != "" && f.restart != runtime.RestartNo && f.rm:
+		return errors.New("--restart and --rm conflict: a container removed when it exits cannot be restarted")
+	case f.tty && f.interactive && !isTerminal(a.stdin):
+		return errors.New("-it needs a terminal on stdin; use -i alone for piped input")
+	}
+	switch image.Policy(f.pull) {
+	case image.PullMissing, image.PullAlways, image.PullNever:
+	default:
+		return fmt.Errorf("--pull %q: want missing, always or never", f.pull)
+	}
+	return nil
+}
+
+// runContainer is berth run after the arguments have been parsed.
+func (a *app) runContainer(cmd *cobra.Command, f *runFlags, ref string, command []string) error {
+	if err := f.check(cmd, a); err != nil {
+		return &codeError{exitRunError, err}
+	}
+	fg := newForegroundSignals(!f.detach)
+	defer fg.stop()
+	ctx, cancel := context.WithCancel(cmd.Context())
+	defer cancel()
+	prep := fg.cancelOnSignal(cancel)
+	e, spec, err := a.prepareRun(ctx, cmd, f, ref, command)
+	prep()
+	if err != nil {
+		return &codeError{exitRunError, err}
+	}
+	if f.detach {
+		if _, err := e.Runtime.Create(ctx, spec); err != nil {
+			return runStartError(err)
+		}
+		fmt.Fprintln(cmd.OutOrStdout(), spec.ID)
+		return nil
+	}
+	code, err := e.Runtime.RunForeground(ctx, spec, a.foregroundIO(f, fg))
+	if err != nil {
+		return runStartError(err)
+	}
+	if code != 0 {
+		return exitCode(code)
+	}
+	return nil
+}
+
+// runStartError gives a failed start its exit code: 126 or 127 when the
+// command could not be run, else 125.
+func runStartError(err error) error {
+	var ee *runtime.ExecError
+	if errors.As(err, &ee) {
+		return &codeError{ee.ExitCode(), err}
+	}
+	return &codeError{exitRunError, err}
+}
+
+// prepareRun opens the runtime, finds or pulls the image and builds the
+// container's spec.
+func (a *app) prepareRun(ctx context.Context, cmd *cobra.Command, f *runFlags, ref string, command []string) (*native.Engine, runtime.Spec, error) {
+	runtime.TMark("prepareRun")
+	e, err := a.openEngine(cmd)
+	if err != nil {
+		return nil, runtime.Spec{}, err
+	}
+	runtime.TMark("engine")
+	img, err := a.runImage(ctx, e, f, ref)
+	runtime.TMark("image")
+	if err != nil {
+		return nil, runtime.Spec{}, err
+	}
+	name := f.name
+	if name == "" {
+		name = generateName()
+	}
+	if err := nameFree(e.Runtime, name); err != nil {
+		return nil, runtime.Spec{}, err
+	}
+	runtime.TMark("name checked")
+	spec, err := f.runSpec(e, img, newRunID(), name, command, a.env)
+	runtime.TMark("spec")
+	return e, spec, err
+}
+
+// runImage finds the image in the store, pulling it as --pull says.
+func (a *app) runImage(ctx context.Context, e *native.Engine, f *runFlags, ref string) (*image.Image, error) {
+	policy := image.Policy(f.pull)
+	if policy != image.PullAlways && f.platform == "" {
+		img, err := e.Images.Get(ref)
+		if err == nil || !errors.Is(err, image.ErrNotFound) {
+			return img, err
+		}
+	}
+	if policy == image.PullNever {
+		return nil, fmt.Errorf("image %s is not in the store, and --pull is never", ref)
+	}
+	if policy == image.PullMissing {
+		fmt.Fprintf(a.stderr, "Unable to find image %s locally\n", ref)
+	}
+	return a.pullImage(ctx, e.Images, ref, image.PullOptions{Platform: f.platform, Policy: policy}, a.stderr)
+}
+
+// nameFree refuses a name another container has.
+func nameFree(rt *runtime.Runtime, name string) error {
+	if !runtime.ValidID(name) {
+		return fmt.Errorf("--name %q: use letters, digits, '_', '.' and '-', starting with a letter or digit", name)
+	}
+	list, err := rt.List()
+	if err != nil {
+		return fmt.Errorf("list containers: %w", err)
+	}
+	for _, st := range list {
+		if st.Name == name {
+			return fmt.Errorf("the name %q is already used by container %s (%s); remove it or choose another name", name, shortID(st.ID), st.State)
+		}
+	}
+	return nil
+}
