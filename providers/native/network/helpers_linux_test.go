@@ -50,6 +50,11 @@ func newTestHost(t *testing.T) *testHost {
 	if err := setUp(nl, "lo"); err != nil {
 		t.Fatal(err)
 	}
+	// A new namespace copies the host's IPv4 settings; start from the
+	// kernel's default so that the tests see berth change and restore it.
+	if err := writeSysctl(ns, "net.ipv4.ip_forward", "0"); err != nil {
+		t.Fatal(err)
+	}
 	m, err := Open(h.root, Options{HostNetNS: ns, RunDir: filepath.Join(dir, "run")})
 	if err != nil {
 		t.Fatal(err)
