@@ -274,7 +274,7 @@ func unmarkPaths(v cty.Value) (cty.Value, []cty.Path) {
 	if v == cty.NilVal {
 		return v, nil
 	}
-	uv, pvm := v.UnmarkDeepWithPaths()
+	uv, pvm := providers.UnmarkDeepWithPaths(v)
 	var paths []cty.Path
 	for _, pm := range pvm {
 		if _, ok := pm.Marks[spec.SensitiveMark]; ok {

@@ -25,8 +25,8 @@ func ProposedNew(schema *schemas.Block, prior, config cty.Value) cty.Value {
 	if config.IsNull() || !config.IsKnown() {
 		return config
 	}
-	config, cmarks := config.UnmarkDeepWithPaths()
-	prior, pmarks := prior.UnmarkDeepWithPaths()
+	config, cmarks := UnmarkDeepWithPaths(config)
+	prior, pmarks := UnmarkDeepWithPaths(prior)
 	if !prior.IsKnown() || prior.IsNull() {
 		prior = cty.NullVal(schema.ImpliedType())
 	}
@@ -70,8 +70,8 @@ func SetUnknownComputed(schema *schemas.Block, planned, prior cty.Value) cty.Val
 	if planned.IsNull() || !planned.IsKnown() {
 		return planned
 	}
-	planned, marks := planned.UnmarkDeepWithPaths()
-	prior, _ = prior.UnmarkDeep()
+	planned, marks := UnmarkDeepWithPaths(planned)
+	prior = UnmarkDeep(prior)
 	if !prior.IsKnown() || prior.IsNull() {
 		prior = cty.NullVal(schema.ImpliedType())
 	}
@@ -101,7 +101,7 @@ func ApplyDefaults(schema *schemas.Block, config cty.Value) cty.Value {
 	if config.IsNull() || !config.IsKnown() {
 		return config
 	}
-	config, marks := config.UnmarkDeepWithPaths()
+	config, marks := UnmarkDeepWithPaths(config)
 	return defaultsBlock(schema, config).MarkWithPaths(marks)
 }
 
@@ -211,8 +211,8 @@ func mapMap(prior, val cty.Value, path cty.Path, f func(pe, ce cty.Value, p cty.
 // prior value is known. Create (prior null) and delete (planned null)
 // replace nothing. The result is sorted.
 func RequiresReplace(schema *schemas.Block, prior, planned cty.Value) []cty.Path {
-	prior, _ = prior.UnmarkDeep()
-	planned, _ = planned.UnmarkDeep()
+	prior = UnmarkDeep(prior)
+	planned = UnmarkDeep(planned)
 	if prior.IsNull() || !prior.IsKnown() || planned.IsNull() {
 		return nil
 	}
@@ -297,8 +297,8 @@ func replaceAttr(prior, planned cty.Value, path cty.Path, out *[]cty.Path) {
 // an object of nulls, so a create lists every non-null attribute.
 // Unknown differs from known; two unknowns compare equal.
 func DiffPaths(prior, planned cty.Value) []cty.Path {
-	prior, _ = prior.UnmarkDeep()
-	planned, _ = planned.UnmarkDeep()
+	prior = UnmarkDeep(prior)
+	planned = UnmarkDeep(planned)
 	var out []cty.Path
 	diffValues(prior, planned, nil, &out)
 	sortPaths(out)

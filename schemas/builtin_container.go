@@ -61,6 +61,11 @@ func containerAttributes() map[string]*Attribute {
 			Type: cty.String, Optional: true, ForceNew: true,
 			Description: "Name of the node (node block) to run on; default: the machine running berth.",
 		},
+		"network_mode": {
+			Type: cty.String, Optional: true, ForceNew: true, Default: cty.StringVal("bridge"),
+			OneOf:       []string{"bridge", "none", "host"},
+			Description: "bridge: the container's own network namespace on its network blocks' networks, or on berth's default network when it has none; none: only loopback; host: the host's network namespace (no network or port blocks).",
+		},
 		"labels": {
 			Type: stringMap, Optional: true, ForceNew: true,
 			Description: "Labels recorded with the container (berth adds its own under berth.*).",
@@ -98,7 +103,7 @@ func networkAttachmentBlock() *NestedBlock {
 	return &NestedBlock{
 		Nesting: NestingList, ForceNew: true,
 		Block: Block{
-			Description: "Attach the container to a network; repeat for several. Without any, the container has only loopback.",
+			Description: "Attach the container to a network; repeat for several. Without any, a container with network_mode bridge joins berth's default network.",
 			Attributes: map[string]*Attribute{
 				"name": {
 					Type: cty.String, Required: true, ForceNew: true,

@@ -10,7 +10,7 @@ func TestContainerForceNew(t *testing.T) {
 	b := &containerSchema.Block
 	forceNew := []string{
 		"name", "image", "command", "entrypoint", "env", "user", "working_dir",
-		"hostname", "read_only", "node", "labels",
+		"hostname", "read_only", "node", "labels", "network_mode",
 	}
 	inPlace := []string{"restart", "stop_signal", "stop_timeout"}
 	for _, n := range forceNew {
@@ -45,7 +45,7 @@ func TestDeploymentTemplate(t *testing.T) {
 			t.Errorf("template has %s", n)
 		}
 	}
-	for _, n := range []string{"image", "env", "restart", "stop_timeout"} {
+	for _, n := range []string{"image", "env", "restart", "stop_timeout", "network_mode"} {
 		if _, ok := tmpl.Attributes[n]; !ok {
 			t.Errorf("template lacks %s", n)
 		}

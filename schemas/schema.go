@@ -2,6 +2,7 @@ package schemas
 
 import (
 	"sort"
+	"sync"
 
 	"github.com/zclconf/go-cty/cty"
 )
@@ -101,8 +102,22 @@ func (b *Block) BlockNames() []string {
 	return names
 }
 
+// impliedTypes caches ImpliedType by block: building cty object types is
+// costly and planning asks for the same few types thousands of times.
+// Blocks are not changed once in use (schemas are values shared by all).
+var impliedTypes sync.Map // *Block -> cty.Type
+
 // ImpliedType is the cty object type of a value that conforms to the block.
 func (b *Block) ImpliedType() cty.Type {
+	if t, ok := impliedTypes.Load(b); ok {
+		return t.(cty.Type)
+	}
+	t := b.impliedType()
+	impliedTypes.Store(b, t)
+	return t
+}
+
+func (b *Block) impliedType() cty.Type {
 	attrs := make(map[string]cty.Type, len(b.Attributes)+len(b.Blocks))
 	for name, a := range b.Attributes {
 		attrs[name] = a.Type

@@ -41,7 +41,10 @@ func (s *Scope) EvalBodyWithMarks(body hcl.Body, schema *schemas.Block) (cty.Val
 	if d.HasErrors() {
 		return cty.UnknownVal(ty), nil, diags
 	}
-	val, pvms := val.UnmarkDeepWithPaths()
+	var pvms []cty.PathValueMarks
+	if val.ContainsMarked() {
+		val, pvms = val.UnmarkDeepWithPaths()
+	}
 	sensitive := sensitivePaths(pvms)
 	val = fillDefaults(val, schema)
 	for _, pe := range checkValues(val, schema, nil) {

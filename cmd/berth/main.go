@@ -12,6 +12,7 @@ import (
 // run in those processes.
 
 func main() {
+	runtime.TMark("main")
 	if runtime.Main() {
 		return
 	}

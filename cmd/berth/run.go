@@ -134,6 +134,7 @@ func (a *app) runContainer(cmd *cobra.Command, f *runFlags, ref string, command 
 	if err := f.check(cmd, a); err != nil {
 		return &codeError{exitRunError, err}
 	}
+	runtime.PrimeStart()
 	fg := newForegroundSignals(!f.detach)
 	defer fg.stop()
 	ctx, cancel := context.WithCancel(cmd.Context())

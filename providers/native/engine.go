@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/berthhq/berth/providers/native/image"
+	"github.com/berthhq/berth/providers/native/network"
 	"github.com/berthhq/berth/providers/native/runtime"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -13,10 +14,11 @@ import (
 // Engine holds the runtime's stores under one root, opened on first use
 // so that planning never touches the disk.
 type Engine struct {
-	Root    string
-	Images  *image.Store
-	Runtime *runtime.Runtime
-	Volumes string // one directory per named volume
+	Root     string
+	Images   *image.Store
+	Runtime  *runtime.Runtime
+	Volumes  string // one directory per named volume
+	Networks *network.Manager
 }
 
 // Labels berth puts on everything it makes, so that an interrupted apply
@@ -50,7 +52,11 @@ func (p *Provider) engine() (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open container runtime: %w", err)
 	}
-	e = &Engine{Root: root, Images: images, Runtime: rt, Volumes: filepath.Join(root, "volumes")}
+	nets, err := network.Open(root, network.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("open networks: %w", err)
+	}
+	e = &Engine{Root: root, Images: images, Runtime: rt, Volumes: filepath.Join(root, "volumes"), Networks: nets}
 	p.mu.Lock()
 	p.eng = e
 	p.mu.Unlock()

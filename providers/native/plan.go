@@ -24,11 +24,11 @@ func (p *Provider) PlanResourceChange(ctx context.Context, req providers.PlanRes
 	if req.Config == cty.NilVal || req.Config.IsNull() {
 		return providers.PlanResourceChangeResponse{Planned: cty.NullVal(schema.ImpliedType()), Private: req.Private}
 	}
-	config, marks := req.Config.UnmarkDeepWithPaths()
+	config, marks := providers.UnmarkDeepWithPaths(req.Config)
 	config = providers.ApplyDefaults(schema, config)
 	prior := cty.NullVal(schema.ImpliedType())
 	if req.Prior != cty.NilVal && !req.Prior.IsNull() {
-		prior, _ = req.Prior.UnmarkDeep()
+		prior = providers.UnmarkDeep(req.Prior)
 	}
 
 	planned := planFrom(schema, req.TypeName, prior, config)

@@ -21,7 +21,7 @@ func (p *Provider) ValidateResource(ctx context.Context, req providers.ValidateR
 	if diags.HasErrors() || req.Config == cty.NilVal {
 		return providers.ValidateResourceResponse{Diagnostics: diags}
 	}
-	cfg, _ := req.Config.UnmarkDeep()
+	cfg := providers.UnmarkDeep(req.Config)
 	if cfg.IsNull() || !cfg.IsKnown() {
 		return providers.ValidateResourceResponse{}
 	}

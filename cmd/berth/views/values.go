@@ -10,13 +10,17 @@ import (
 
 func spaces(n int) string { return strings.Repeat(" ", n) }
 
-// normal replaces cty.NilVal by a null value and drops marks, so that
-// renderers can inspect any value safely.
+// normal replaces cty.NilVal by a null value and drops the value's own
+// marks (renderers call it at every level, so a shallow unmark suffices;
+// plan values carry no marks anyway), so that renderers can inspect any
+// value safely.
 func normal(v cty.Value) cty.Value {
 	if v == cty.NilVal {
 		return cty.NullVal(cty.DynamicPseudoType)
 	}
-	v, _ = v.UnmarkDeep()
+	if v.IsMarked() {
+		v, _ = v.Unmark()
+	}
 	return v
 }
 

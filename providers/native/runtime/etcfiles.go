@@ -136,8 +136,11 @@ func writeEtcFiles(dir string, s Spec) error {
 	if err := os.MkdirAll(etc, 0o755); err != nil {
 		return err
 	}
-	hosts := hostsContent(s.Hostname, nil)
+	hosts := hostsContent(s.Hostname, s.Hosts)
 	resolv := HostResolvConf().Bytes()
+	if s.ResolvConf != nil {
+		resolv = s.ResolvConf.Bytes()
+	}
 	if s.Network.Mode == NetworkHost {
 		if data, err := os.ReadFile(hostHostsPath); err == nil {
 			hosts = data

@@ -41,6 +41,7 @@ func (r *Runtime) RunForeground(ctx context.Context, s Spec, fio ForegroundIO) (
 	if !seccomp.Enabled {
 		return -1, ErrNoSeccomp
 	}
+	PrimeStart()
 	s.Tty = fio.Tty
 	s, err := s.withDefaults()
 	if err != nil {
@@ -64,17 +65,19 @@ func (r *Runtime) RunForeground(ctx context.Context, s Spec, fio ForegroundIO) (
 
 // foreground is one container run by RunForeground.
 type foreground struct {
-	dir   string
-	spec  Spec
-	fio   ForegroundIO
-	lock  *os.File // the supervisor lock, held until the end
-	mu    sync.Mutex
-	st    Status // guarded by mu
-	run   *run
-	io    *foregroundStreams
-	ctl   *foregroundControl
-	stops chan time.Duration // stop requests from the control socket
-	done  chan struct{}      // closed once finished and recorded
+	dir  string
+	spec Spec
+	fio  ForegroundIO
+	lock *os.File // the supervisor lock, held until the end
+	mu   sync.Mutex
+	st   Status // guarded by mu
+	run  *run
+	io   *foregroundStreams
+	// detached is closed once the host's mount of the rootfs is gone.
+	detached chan struct{}
+	ctl      *foregroundControl
+	stops    chan time.Duration // stop requests from the control socket
+	done     chan struct{}      // closed once finished and recorded
 }
 
 // start makes the container and starts its main process.
@@ -112,6 +115,7 @@ func (f *foreground) start() error {
 	f.run.started = time.Now()
 	f.run.pid, _ = f.run.p.Pid()
 	go f.reap()
+	f.detachRootfs()
 	if err := f.io.started(); err != nil {
 		_ = f.run.signal(unix.SIGKILL)
 	}
@@ -123,6 +127,18 @@ func (f *foreground) start() error {
 	// kill it, and the record at the end is written anyway.
 	_ = f.save()
 	return nil
+}
+
+// detachRootfs takes the rootfs off the host in the background, now
+// that the container has its own mount of it (its init has pivoted into
+// it): the container runs on, and the unmount, which can wait for an RCU
+// grace period, is done by the time it exits instead of after.
+func (f *foreground) detachRootfs() {
+	f.detached = make(chan struct{})
+	go func() {
+		defer close(f.detached)
+		unmount(filepath.Join(f.dir, rootfsDir))
+	}()
 }
 
 // reap waits for the main process and records its exit.
@@ -171,6 +187,7 @@ func (f *foreground) finish(code int) error {
 	defer f.release()
 	defer TMark("finished")
 	f.io.close()
+	<-f.detached
 	err := f.run.c.Destroy()
 	TMark("destroyed")
 	if f.spec.AutoRemove {

@@ -46,6 +46,7 @@ func (r *Runtime) Create(ctx context.Context, s Spec) (*Status, error) {
 	if !seccomp.Enabled {
 		return nil, ErrNoSeccomp
 	}
+	PrimeStart()
 	s, err := s.withDefaults()
 	if err != nil {
 		return nil, err

@@ -3,6 +3,7 @@
 package runtime
 
 import (
+	"os"
 	"slices"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -22,5 +23,7 @@ func withoutX32(p *specs.LinuxSeccomp) {
 	if p == nil {
 		return
 	}
-	p.Architectures = slices.DeleteFunc(p.Architectures, func(a specs.Arch) bool { return a == specs.ArchX32 })
+	p.Architectures = slices.DeleteFunc(p.Architectures, func(a specs.Arch) bool {
+		return a == specs.ArchX32 || (os.Getenv("ZZ_NOX86") != "" && a == specs.ArchX86)
+	})
 }

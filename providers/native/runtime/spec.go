@@ -45,6 +45,13 @@ type Spec struct {
 	// stopped), like docker run --rm: the supervisor does it for a
 	// container made by Create, RunForeground on its return.
 	AutoRemove bool `json:"auto_remove,omitempty"`
+
+	// Hosts are /etc/hosts lines after the defaults, and ResolvConf the
+	// /etc/resolv.conf, written at create (nil: the host's, as
+	// HostResolvConf gives it); networks keep both current later with
+	// WriteHosts and WriteResolvConf.
+	Hosts      []HostEntry `json:"hosts,omitempty"`
+	ResolvConf *ResolvConf `json:"resolv_conf,omitempty"`
 }
 
 // Restart policies.

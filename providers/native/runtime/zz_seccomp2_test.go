@@ -3,9 +3,9 @@
 package runtime
 
 import (
+	"encoding/binary"
 	"io"
 	"os"
-	"encoding/binary"
 	"testing"
 
 	libseccomp "github.com/seccomp/libseccomp-golang"

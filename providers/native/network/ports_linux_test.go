@@ -1,0 +1,145 @@
+package network
+
+import (
+	"errors"
+	"net/netip"
+	"strings"
+	"testing"
+
+	"github.com/google/nftables"
+	"github.com/google/nftables/expr"
+)
+
+func publishOn(ip string, host, ctr uint16) Port {
+	return Port{Protocol: "tcp", HostIP: netip.MustParseAddr(ip), HostPort: host, ContainerPort: ctr}
+}
+
+func TestPublishedPorts(t *testing.T) {
+	h := newTestHost(t)
+	n, err := h.m.Create(ctx, Config{Name: "web"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := h.outside()
+	client := h.attach("c1bbbbbbbbbbbbbb", "client", "web")
+	srv, err := h.m.Attach(ctx, EndpointConfig{ContainerID: "c2bbbbbbbbbbbbbb", Name: "server",
+		Attachments: []Attachment{{Network: "web"}},
+		Ports:       []Port{publishOn("127.0.0.1", 18080, 8080), publishOn("0.0.0.0", 18081, 8080), publishOn("0.0.0.0", 0, 8080)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	serve(t, srv.NetNS, ":8080")
+	gw := n.Gateway.String()
+	if srv.Ports[2].HostPort == 0 {
+		t.Fatalf("no host port chosen: %v", srv.Ports)
+	}
+	tests := []struct{ name, from, to, want string }{
+		{"host on 127.0.0.1", h.ns, "127.0.0.1:18080", "from " + gw},
+		{"host on the bridge address", h.ns, gw + ":18081", "from " + gw},
+		{"host on a chosen port", h.ns, "127.0.0.1:" + itoa(srv.Ports[2].HostPort), "from " + gw},
+		{"another host", out, "198.18.0.1:18081", "from 198.18.0.2"},
+		{"hairpin from the same network", client.NetNS, gw + ":18081", "from " + gw},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := dial(tc.from, tc.to)
+			if err != nil || got != tc.want {
+				t.Errorf("dial %s: %q, %v; want %q", tc.to, got, err, tc.want)
+			}
+		})
+	}
+	if got, err := dial(out, "198.18.0.1:18080"); err == nil {
+		t.Errorf("port published on 127.0.0.1 answered another host: %q", got)
+	}
+
+	// Who holds a port.
+	if err := h.m.CheckPort(publishOn("0.0.0.0", 18080, 1), "c9"); !errors.Is(err, ErrPortInUse) || !strings.Contains(err.Error(), "server") {
+		t.Errorf("port of another container: %v", err)
+	}
+	if err := h.m.CheckPort(publishOn("127.0.0.1", 18080, 1), srv.ContainerID); err != nil {
+		t.Errorf("port of the same container: %v", err)
+	}
+	serve(t, h.ns, "127.0.0.1:18090")
+	if err := h.m.CheckPort(publishOn("0.0.0.0", 18090, 1), "c9"); !errors.Is(err, ErrPortInUse) || !strings.Contains(err.Error(), "another program") {
+		t.Errorf("port a program listens on: %v", err)
+	}
+	if _, err := h.m.Attach(ctx, EndpointConfig{ContainerID: "c3bbbbbbbbbbbbbb", Name: "late",
+		Attachments: []Attachment{{Network: "web"}}, Ports: []Port{publishOn("127.0.0.1", 18080, 80)}}); !errors.Is(err, ErrPortInUse) {
+		t.Errorf("attach with a taken port: %v", err)
+	}
+	if _, err := h.m.Endpoint("c3bbbbbbbbbbbbbb"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("failed attach left an endpoint: %v", err)
+	}
+	for _, id := range []string{client.ContainerID, srv.ContainerID} {
+		if _, err := h.m.Detach(ctx, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if pp, _ := h.m.PublishedPorts(); len(pp) != 0 {
+		t.Errorf("ports left: %v", pp)
+	}
+	if err := h.m.Remove(ctx, "web", nil); err != nil {
+		t.Fatal(err)
+	}
+	assertNoTables(t, h)
+}
+
+func itoa(p uint16) string {
+	return netip.AddrPortFrom(netip.IPv4Unspecified(), p).String()[len("0.0.0.0:"):]
+}
+
+// dockerForwardDrop gives the test host what Docker installs: an "ip
+// filter" table whose FORWARD chain drops by default, jumping to an
+// empty DOCKER-USER chain first.
+func dockerForwardDrop(t *testing.T, h *testHost) {
+	t.Helper()
+	c, err := h.m.nft.conn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	filter := c.AddTable(&nftables.Table{Name: "filter", Family: nftables.TableFamilyIPv4})
+	drop := nftables.ChainPolicyDrop
+	fwd := c.AddChain(&nftables.Chain{Name: "FORWARD", Table: filter, Type: nftables.ChainTypeFilter,
+		Hooknum: nftables.ChainHookForward, Priority: nftables.ChainPriorityFilter, Policy: &drop})
+	user := c.AddChain(&nftables.Chain{Name: "DOCKER-USER", Table: filter})
+	c.AddRule(&nftables.Rule{Table: filter, Chain: fwd, Exprs: []expr.Any{&expr.Verdict{Kind: expr.VerdictJump, Chain: user.Name}}})
+	if err := c.Flush(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestDockerForwardDrop(t *testing.T) {
+	h := newTestHost(t)
+	dockerForwardDrop(t, h)
+	if _, err := h.m.Create(ctx, Config{Name: "app"}); err != nil {
+		t.Fatal(err)
+	}
+	out := h.outside()
+	serve(t, out, "198.18.0.2:7000")
+	a := h.attach("c1cccccccccccccc", "a", "app")
+	b, err := h.m.Attach(ctx, EndpointConfig{ContainerID: "c2cccccccccccccc", Name: "b",
+		Attachments: []Attachment{{Network: "app"}}, Ports: []Port{publishOn("0.0.0.0", 18080, 8080)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	serve(t, b.NetNS, ":8080")
+	bIP := b.Interfaces[0].IP.String()
+	if got, err := dial(a.NetNS, bIP+":8080"); err != nil || !strings.HasPrefix(got, "from ") {
+		t.Errorf("container to container despite FORWARD DROP: %q, %v", got, err)
+	}
+	if got, err := dial(h.ns, "127.0.0.1:18080"); err != nil || !strings.HasPrefix(got, "from ") {
+		t.Errorf("host to published port: %q, %v", got, err)
+	}
+	// Routed traffic meets Docker's policy: documented, not worked around.
+	if got, err := dial(a.NetNS, "198.18.0.2:7000"); err == nil {
+		t.Errorf("outbound passed Docker's FORWARD DROP: %q (docs/networking.md says it cannot)", got)
+	}
+	for _, id := range []string{a.ContainerID, b.ContainerID} {
+		if _, err := h.m.Detach(ctx, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := h.m.Remove(ctx, "app", nil); err != nil {
+		t.Fatal(err)
+	}
+}
