@@ -51,9 +51,6 @@ func containerSpec(ctx context.Context, e *Engine, v cty.Value, id string, progr
 	if err != nil {
 		return runtime.Spec{}, fmt.Errorf("image %s: %w", ref, err)
 	}
-	if len(elements(attr(v, "network"))) > 0 || len(elements(attr(v, "port"))) > 0 {
-		return runtime.Spec{}, errors.New("network and port blocks need berth's networking, which is not built yet; remove them for now")
-	}
 	workdir, _ := knownString(attr(v, "working_dir"))
 	user, _ := knownString(attr(v, "user"))
 	pc := runtime.MergeImageConfig(img.Config.Entrypoint, img.Config.Cmd, img.Config.Env, img.Config.WorkingDir, img.Config.User,

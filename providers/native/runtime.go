@@ -1,8 +1,8 @@
 package native
 
 // Apply, refresh and import of the runtime's resource types, dispatched by
-// type. network and deployment arrive with their own work (networks,
-// deployments); until then they plan but do not apply.
+// type. deployment arrives with its own work; until then it plans but
+// does not apply.
 
 import (
 	"context"
@@ -23,6 +23,8 @@ func (p *Provider) applyRuntime(ctx context.Context, req providers.ApplyResource
 		return applyVolume(e, req)
 	case schemas.TypeContainer:
 		return applyContainer(ctx, e, req)
+	case schemas.TypeNetwork:
+		return applyNetwork(ctx, e, req)
 	}
 	var diags providers.Diagnostics
 	return providers.ApplyResourceChangeResponse{New: req.Prior, Private: req.Private,
@@ -31,7 +33,7 @@ func (p *Provider) applyRuntime(ctx context.Context, req providers.ApplyResource
 
 func (p *Provider) readRuntime(ctx context.Context, req providers.ReadResourceRequest) providers.ReadResourceResponse {
 	switch req.TypeName {
-	case schemas.TypeImage, schemas.TypeVolume, schemas.TypeContainer:
+	case schemas.TypeImage, schemas.TypeVolume, schemas.TypeContainer, schemas.TypeNetwork:
 	default:
 		return providers.ReadResourceResponse{New: req.Prior, Private: req.Private}
 	}
@@ -44,6 +46,8 @@ func (p *Provider) readRuntime(ctx context.Context, req providers.ReadResourceRe
 		return readImage(e, req)
 	case schemas.TypeVolume:
 		return readVolume(e, req)
+	case schemas.TypeNetwork:
+		return readNetwork(e, req)
 	}
 	return readContainer(e, req)
 }
@@ -60,6 +64,8 @@ func (p *Provider) importRuntime(ctx context.Context, req providers.ImportResour
 		return importContainer(e, req)
 	case schemas.TypeImage:
 		return importImage(e, req)
+	case schemas.TypeNetwork:
+		return importNetwork(e, req)
 	}
 	var diags providers.Diagnostics
 	return providers.ImportResourceResponse{Diagnostics: diags.Errorf("resource type %s cannot be imported yet", req.TypeName)}
