@@ -33,6 +33,11 @@ func (p *Provider) PlanResourceChange(ctx context.Context, req providers.PlanRes
 
 	planned := planFrom(schema, req.TypeName, prior, config)
 	replace := providers.RequiresReplace(schema, prior, planned)
+	if req.TypeName == schemas.TypeContainer && (prior.IsNull() || len(replace) > 0) {
+		if diags := checkPlannedPorts(prior, planned); diags.HasErrors() {
+			return providers.PlanResourceChangeResponse{Diagnostics: diags}
+		}
+	}
 	switch {
 	case len(replace) > 0:
 		planned = planFrom(schema, req.TypeName, cty.NullVal(schema.ImpliedType()), config)

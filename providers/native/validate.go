@@ -47,6 +47,22 @@ func validateContainer(cfg cty.Value, base cty.Path) providers.Diagnostics {
 	diags = append(diags, validateNetworks(attr(cfg, "network"), base.GetAttr("network"))...)
 	diags = append(diags, validateResources(attr(cfg, "resources"), base.GetAttr("resources"))...)
 	diags = append(diags, validateHealth(attr(cfg, "health"), base.GetAttr("health"))...)
+	return append(diags, validateNetworkMode(cfg, base)...)
+}
+
+// validateNetworkMode: network and port blocks need network_mode bridge.
+func validateNetworkMode(cfg cty.Value, base cty.Path) providers.Diagnostics {
+	var diags providers.Diagnostics
+	mode, ok := knownString(attr(cfg, "network_mode"))
+	if !ok || mode == modeBridge {
+		return nil
+	}
+	for _, b := range []string{"network", "port"} {
+		if len(elements(attr(cfg, b))) > 0 {
+			diags = diags.AttributeError(base.GetAttr(b), fmt.Sprintf("%s blocks need network_mode \"bridge\"", b),
+				fmt.Sprintf("with network_mode %q the container is on no berth network; remove the %s blocks or the network_mode", mode, b))
+		}
+	}
 	return diags
 }
 

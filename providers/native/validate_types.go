@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/berthhq/berth/providers"
+	"github.com/berthhq/berth/providers/native/network"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -71,13 +72,17 @@ func validateImage(cfg cty.Value) providers.Diagnostics {
 
 func validateNetwork(cfg cty.Value) providers.Diagnostics {
 	var diags providers.Diagnostics
+	if name, ok := knownString(attr(cfg, "name")); ok && name == network.DefaultNetwork {
+		diags = diags.AttributeError(cty.GetAttrPath("name"), "network name reserved",
+			fmt.Sprintf("%q is berth's default network, which containers without network blocks join; choose another name", name))
+	}
 	s, ok := knownString(attr(cfg, "subnet"))
 	if !ok {
-		return nil
+		return diags
 	}
 	pfx, err := netip.ParsePrefix(s)
 	if err != nil || !pfx.Addr().Is4() {
-		return nil // the schema's cidr format reports it
+		return diags // the schema's cidr format reports it
 	}
 	p := cty.GetAttrPath("subnet")
 	if pfx.Bits() > 30 {
