@@ -73,8 +73,10 @@ type foreground struct {
 	st   Status // guarded by mu
 	run  *run
 	io   *foregroundStreams
-	// detached is closed once the host's mount of the rootfs is gone.
-	detached chan struct{}
+	// detached is closed once the host's mount of the rootfs is gone
+	// (unmounted: nothing of the container is mounted on the host).
+	detached  chan struct{}
+	unmounted bool
 	ctl      *foregroundControl
 	stops    chan time.Duration // stop requests from the control socket
 	done     chan struct{}      // closed once finished and recorded
@@ -137,7 +139,8 @@ func (f *foreground) detachRootfs() {
 	f.detached = make(chan struct{})
 	go func() {
 		defer close(f.detached)
-		unmount(filepath.Join(f.dir, rootfsDir))
+		err := unix.Unmount(filepath.Join(f.dir, rootfsDir), unix.MNT_DETACH|unix.UMOUNT_NOFOLLOW)
+		f.unmounted = err == nil || errors.Is(err, unix.EINVAL)
 	}()
 }
 
@@ -193,8 +196,10 @@ func (f *foreground) finish(code int) error {
 	if f.spec.AutoRemove {
 		return errors.Join(err, f.remove())
 	}
-	if uerr := unmountAll(f.dir); uerr != nil {
-		err = errors.Join(err, uerr)
+	if !f.unmounted {
+		if uerr := unmountAll(f.dir); uerr != nil {
+			err = errors.Join(err, uerr)
+		}
 	}
 	f.mu.Lock()
 	f.st.State, f.st.Pid, f.st.ExitCode, f.st.FinishedAt = StateExited, 0, code, f.run.finished.UTC()
@@ -235,8 +240,10 @@ func (f *foreground) startFailed(err error) (int, error) {
 
 // remove deletes the container's mounts and directory.
 func (f *foreground) remove() error {
-	if err := unmountAll(f.dir); err != nil {
-		return err
+	if !f.unmounted {
+		if err := unmountAll(f.dir); err != nil {
+			return err
+		}
 	}
 	return os.RemoveAll(f.dir)
 }

@@ -3,7 +3,6 @@
 package runtime
 
 import (
-	"os"
 	"slices"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -24,6 +23,6 @@ func withoutX32(p *specs.LinuxSeccomp) {
 		return
 	}
 	p.Architectures = slices.DeleteFunc(p.Architectures, func(a specs.Arch) bool {
-		return a == specs.ArchX32 || (os.Getenv("ZZ_NOX86") != "" && a == specs.ArchX86)
+		return a == specs.ArchX32
 	})
 }
