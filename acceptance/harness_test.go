@@ -44,6 +44,14 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
+	// Containers on berth networks resolve through their own loopback,
+	// where nothing answers: names outside /etc/hosts never leave the host.
+	resolv := filepath.Join(dir, "resolv.conf")
+	if err := os.WriteFile(resolv, []byte("nameserver 127.0.0.1\n"), 0o644); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	os.Setenv("BERTH_RESOLV_CONF", resolv)
 	berthBin = filepath.Join(dir, "berth")
 	_, file, _, _ := runtime.Caller(0)
 	build := exec.Command("go", "build", "-tags", "seccomp", "-o", berthBin, "./cmd/berth")
@@ -98,6 +106,7 @@ type workspace struct {
 	seen []string // container ids seen in state
 	// destroyArgs are extra arguments for the cleanup destroy (-var ...).
 	destroyArgs []string
+	nets        netSeen // networks seen, for assertNetClean
 }
 
 func newWorkspace(t *testing.T) *workspace {
@@ -221,13 +230,16 @@ func (w *workspace) containerIDs() []string {
 // remember notes the containers now in state, for assertClean.
 func (w *workspace) remember() {
 	w.seen = append(w.seen, w.containerIDs()...)
+	w.rememberNetworks()
 }
 
 // assertClean checks that nothing of the workspace's runtime is left:
 // no process started from it, no mount under it, no cgroup of a
-// container it ran.
+// container it ran, and no bridge, veth, rule or network namespace of
+// its networking.
 func (w *workspace) assertClean() {
 	w.t.Helper()
+	w.assertNetClean()
 	procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
 	for _, p := range procs {
 		b, err := os.ReadFile(p)

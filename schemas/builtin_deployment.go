@@ -24,7 +24,11 @@ var deploymentSchema = &Resource{
 			"revision": {Type: cty.Number, Computed: true, Description: "Revision of the template now rolled out; increases with every template change."},
 			"replicas_status": {
 				Type: cty.List(replicaStatusType), Computed: true,
-				Description: "One entry per replica: ordinal, container id, node, status, ip and the revision it runs.",
+				Description: "One entry per replica container, by ordinal: its ordinal, container id and name, node, status (the runtime's: running, restarting, exited, dead; missing once deleted), health (starting, healthy, unhealthy, or none), ip and the revision it runs. During a rolling update, or after one that stopped halfway, an ordinal may have two entries (old and new revision).",
+			},
+			"rollout": {
+				Type: cty.String, Computed: true,
+				Description: "What the last change to the replicas did, or in a plan will do: the revision rolled out and the strategy (max_surge, max_unavailable, min_ready), the replicas added or removed, the replicas restored.",
 			},
 			"addresses": {Type: stringList, Computed: true, Description: "Addresses the deployment answers on: the replicas' IPs, and host:port for published ports."},
 		},
@@ -43,8 +47,10 @@ var deploymentSchema = &Resource{
 var replicaStatusType = cty.Object(map[string]cty.Type{
 	"ordinal":  cty.Number,
 	"id":       cty.String,
+	"name":     cty.String,
 	"node":     cty.String,
 	"status":   cty.String,
+	"health":   cty.String,
 	"ip":       cty.String,
 	"revision": cty.Number,
 })
@@ -52,13 +58,19 @@ var replicaStatusType = cty.Object(map[string]cty.Type{
 // templateBlock derives the deployment template from the container schema:
 // every attribute and block except node, name and computed-only
 // attributes, with ForceNew cleared everywhere (the deployment rolls
-// template changes out instead of being replaced).
+// template changes out instead of being replaced). Replicas restart
+// "always" unless the template says otherwise, as Kubernetes' pods and
+// Swarm's tasks do: a replica is a service, not a job.
 func templateBlock(container *Block) Block {
 	b := copyBlock(container)
 	for name, a := range b.Attributes {
 		if name == "node" || name == "name" || (a.Computed && !a.Optional) {
 			delete(b.Attributes, name)
 		}
+	}
+	if r := b.Attributes["restart"]; r != nil {
+		r.Default = cty.StringVal("always")
+		r.Description += " Default for deployment replicas: always."
 	}
 	b.Description = "The container every replica runs: any attribute and block of a container except node and lifecycle. A change rolls out a new revision."
 	return b

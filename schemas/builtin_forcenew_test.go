@@ -59,6 +59,12 @@ func TestDeploymentTemplate(t *testing.T) {
 			t.Errorf("%s is ForceNew inside a template", p)
 		}
 	})
+	if d := tmpl.Attributes["restart"].Default; !d.RawEquals(cty.StringVal("always")) {
+		t.Errorf("template restart default = %#v, want always", d)
+	}
+	if d := containerSchema.Block.Attributes["restart"].Default; !d.RawEquals(cty.StringVal("no")) {
+		t.Errorf("container restart default = %#v, want no", d)
+	}
 	// The copy must not alias the container schema.
 	if !containerSchema.Block.Attributes["image"].ForceNew || !containerSchema.Block.Blocks["port"].Block.Attributes["host"].ForceNew {
 		t.Error("building the template changed the container schema")

@@ -29,6 +29,7 @@ var allowedImports = map[string][]string{
 	"cmd/berth":        {"*"},
 	"acceptance":       {"*"},
 	"examples":         {"*"},
+	"bench":            {"*"}, // benchmark tools (bench/README.md), like examples
 }
 
 // listedPackage is the part of `go list -json` output the check needs.

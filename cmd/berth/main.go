@@ -13,7 +13,6 @@ import (
 // run in those processes.
 
 func main() {
-	runtime.TMark("main")
 	if runtime.Main() {
 		return
 	}

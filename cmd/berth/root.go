@@ -160,6 +160,7 @@ so do double-dash ones (--out=FILE).`,
 		newProvidersCmd(a), newVersionCmd(a),
 		newPullCmd(a), newImagesCmd(a), newRmiCmd(a), newPruneCmd(a), newRunCmd(a),
 	)
+	root.AddCommand(opsCommands(a)...) // ps, logs, exec, top, stats, cp, inspect, attach, stop, start, restart, kill
 	return root
 }
 

@@ -126,7 +126,11 @@ func (f *runFlags) check(cmd *cobra.Command, a *app) error {
 	default:
 		return fmt.Errorf("--pull %q: want missing, always or never", f.pull)
 	}
-	return nil
+	if f.name != "" && !runtime.ValidID(f.name) {
+		return fmt.Errorf("--name %q: use letters, digits, '_', '.' and '-', starting with a letter or digit", f.name)
+	}
+	_, err := f.resources()
+	return err
 }
 
 // runContainer is berth run after the arguments have been parsed.
@@ -175,14 +179,11 @@ func runStartError(err error) error {
 // prepareRun opens the runtime, finds or pulls the image and builds the
 // container's spec.
 func (a *app) prepareRun(ctx context.Context, cmd *cobra.Command, f *runFlags, ref string, command []string) (*native.Engine, runtime.Spec, error) {
-	runtime.TMark("prepareRun")
 	e, err := a.openEngine(cmd)
 	if err != nil {
 		return nil, runtime.Spec{}, err
 	}
-	runtime.TMark("engine")
 	img, err := a.runImage(ctx, e, f, ref)
-	runtime.TMark("image")
 	if err != nil {
 		return nil, runtime.Spec{}, err
 	}
@@ -193,9 +194,7 @@ func (a *app) prepareRun(ctx context.Context, cmd *cobra.Command, f *runFlags, r
 	if err := nameFree(e.Runtime, name); err != nil {
 		return nil, runtime.Spec{}, err
 	}
-	runtime.TMark("name checked")
 	spec, err := f.runSpec(e, img, newRunID(), name, command, a.env)
-	runtime.TMark("spec")
 	return e, spec, err
 }
 
@@ -219,9 +218,6 @@ func (a *app) runImage(ctx context.Context, e *native.Engine, f *runFlags, ref s
 
 // nameFree refuses a name another container has.
 func nameFree(rt *runtime.Runtime, name string) error {
-	if !runtime.ValidID(name) {
-		return fmt.Errorf("--name %q: use letters, digits, '_', '.' and '-', starting with a letter or digit", name)
-	}
 	list, err := rt.List()
 	if err != nil {
 		return fmt.Errorf("list containers: %w", err)

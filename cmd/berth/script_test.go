@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -77,6 +78,7 @@ func TestScripts(t *testing.T) {
 			"exitcode":  exitCodeCmd,
 			"validjson": validJSON,
 			"mkimage":   mkImage,
+			"container": containerCmd,
 		},
 		Condition: scriptCondition,
 		Setup:     removeContainersAfter,
@@ -214,5 +216,55 @@ func validJSON(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(err)
 	if err := compiled.Validate(inst); err != nil {
 		ts.Fatalf("%s does not match the %s schema: %v", args[1], args[0], err)
+	}
+}
+
+// containerCmd is "container ls", "container rm NAME" or "container gone
+// NAME", on the runtime under $WORK/root (the scripts' -root): it lists
+// the containers as "NAME STATE EXITCODE run=LABEL", one a line sorted by
+// name; removes one by force; or waits until one has gone (its own
+// AutoRemove).
+func containerCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 1 {
+		ts.Fatalf("usage: container ls | rm NAME | gone NAME")
+	}
+	rt, err := runtime.New(filepath.Join(ts.Getenv("WORK"), "root", "containers"))
+	ts.Check(err)
+	find := func(name string) *runtime.Status {
+		list, err := rt.List()
+		ts.Check(err)
+		for _, st := range list {
+			if st.Name == name {
+				return st
+			}
+		}
+		return nil
+	}
+	switch {
+	case args[0] == "ls" && len(args) == 1:
+		list, err := rt.List()
+		ts.Check(err)
+		var lines []string
+		for _, st := range list {
+			lines = append(lines, fmt.Sprintf("%s %s %d run=%s\n", st.Name, st.State, st.ExitCode, st.Labels["berth.run"]))
+		}
+		sort.Strings(lines)
+		ts.Stdout().Write([]byte(strings.Join(lines, "")))
+	case args[0] == "rm" && len(args) == 2:
+		st := find(args[1])
+		if st == nil {
+			ts.Fatalf("no container %s", args[1])
+		}
+		ts.Check(rt.Remove(context.Background(), st.ID, true))
+	case args[0] == "gone" && len(args) == 2:
+		deadline := time.Now().Add(2 * time.Minute)
+		for find(args[1]) != nil {
+			if time.Now().After(deadline) {
+				ts.Fatalf("container %s is still there", args[1])
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	default:
+		ts.Fatalf("usage: container ls | rm NAME | gone NAME")
 	}
 }

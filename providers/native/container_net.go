@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"os"
 
+	"github.com/berthhq/berth/providers"
 	"github.com/berthhq/berth/providers/native/network"
 	"github.com/berthhq/berth/providers/native/runtime"
 	"github.com/zclconf/go-cty/cty"
@@ -155,7 +156,7 @@ func syncHosts(ctx context.Context, e *Engine, nets []string) error {
 	}
 	return e.Networks.SyncHosts(ctx, nets, func(id string, entries []network.HostEntry) error {
 		err := e.Runtime.WriteHosts(id, hostEntries(entries))
-		if errors.Is(err, runtime.ErrNotFound) {
+		if errors.Is(err, runtime.ErrNotFound) || errors.Is(err, os.ErrNotExist) {
 			return nil // being created or removed; its own sync follows
 		}
 		return err
@@ -163,13 +164,16 @@ func syncHosts(ctx context.Context, e *Engine, nets []string) error {
 }
 
 // detachContainer removes a container's networking and updates the
-// /etc/hosts of the containers it shared networks with.
+// /etc/hosts of the containers it shared networks with (as well as it
+// can: one failing there keeps a stale line, which is no reason to keep
+// this container).
 func detachContainer(ctx context.Context, e *Engine, id string) error {
 	nets, err := e.Networks.Detach(ctx, id)
 	if err != nil {
 		return fmt.Errorf("remove the networking of container %s: %w", id, err)
 	}
-	return syncHosts(ctx, e, nets)
+	_ = syncHosts(ctx, e, nets)
+	return nil
 }
 
 // withNetworkAttrs fills ip_addresses, and the host ports chosen at
@@ -192,4 +196,37 @@ func withNetworkAttrs(e *Engine, v cty.Value, id string) cty.Value {
 		set["port"] = cty.ListVal(list)
 	}
 	return withAttrs(v, set)
+}
+
+// joinedHosts tells the containers on a new container's networks its
+// name (and it theirs, should one have joined after its own hosts file
+// was written); a failure is a warning: the container runs.
+func joinedHosts(ctx context.Context, e *Engine, ep *network.Endpoint) providers.Diagnostics {
+	var diags providers.Diagnostics
+	if ep == nil {
+		return nil
+	}
+	if err := syncHosts(ctx, e, ep.Networks()); err != nil {
+		return append(diags, providers.Diagnostic{Severity: providers.Warning,
+			Summary: "could not update /etc/hosts of every container on its networks", Detail: err.Error()})
+	}
+	return nil
+}
+
+// forgetNetworking removes what berth made for the networking of a
+// container removed behind its back, so that its networks can go.
+func forgetNetworking(e *Engine, id string) {
+	if runtime.ValidID(id) {
+		_ = detachContainer(context.Background(), e, id)
+	}
+}
+
+// knownIPs is v's ip_addresses when known, else an empty map (a
+// container on no network).
+func knownIPs(v cty.Value) cty.Value {
+	ips := attr(v, "ip_addresses")
+	if !ips.IsKnown() || ips.IsNull() || !ips.Type().Equals(cty.Map(cty.String)) {
+		return cty.MapValEmpty(cty.String)
+	}
+	return ips
 }

@@ -19,6 +19,11 @@ func applyContainer(ctx context.Context, e *Engine, req providers.ApplyResourceC
 	switch {
 	case req.Planned.IsNull():
 		id, _ := knownString(attr(req.Prior, "id"))
+		// Off its networks first: from then on no /etc/hosts update of
+		// its neighbours writes into the directory Remove deletes.
+		if err := detachContainer(ctx, e, id); err != nil {
+			return providers.ApplyResourceChangeResponse{New: req.Prior, Diagnostics: diags.FromError(err)}
+		}
 		if err := e.Runtime.Remove(ctx, id, true); err != nil && !errors.Is(err, runtime.ErrNotFound) && !errors.Is(err, runtime.ErrInvalidID) {
 			return providers.ApplyResourceChangeResponse{New: req.Prior, Diagnostics: diags.FromError(err)}
 		}
@@ -39,13 +44,19 @@ func createContainer(ctx context.Context, e *Engine, req providers.ApplyResource
 	if err != nil {
 		return providers.ApplyResourceChangeResponse{New: req.Prior, Diagnostics: diags.FromError(err)}
 	}
+	ep, err := attachContainer(ctx, e, req.Planned, &spec)
+	if err != nil {
+		_ = detachContainer(context.WithoutCancel(ctx), e, id)
+		return providers.ApplyResourceChangeResponse{New: req.Prior, Diagnostics: diags.FromError(fmt.Errorf("network: %w", err))}
+	}
 	st, err := e.Runtime.Create(ctx, spec)
 	if err != nil {
 		// Leave nothing half-made behind: the next plan creates it anew.
+		_ = detachContainer(context.WithoutCancel(ctx), e, id)
 		_ = e.Runtime.Remove(context.WithoutCancel(ctx), id, true)
 		return providers.ApplyResourceChangeResponse{New: req.Prior, Diagnostics: diags.FromError(fmt.Errorf("start container: %w", err))}
 	}
-	return providers.ApplyResourceChangeResponse{New: containerValue(req.Planned, st)}
+	return providers.ApplyResourceChangeResponse{New: withNetworkAttrs(e, containerValue(req.Planned, st), id), Diagnostics: joinedHosts(ctx, e, ep)}
 }
 
 // updateContainer changes what can change in place: resources, restart
@@ -99,7 +110,7 @@ func containerValue(v cty.Value, st *runtime.Status) cty.Value {
 	return withAttrs(v, map[string]cty.Value{
 		"id": cty.StringVal(st.ID), "status": cty.StringVal(st.State), "pid": cty.NumberIntVal(int64(st.Pid)),
 		"started_at": started, "exit_code": exit, "health_status": cty.StringVal(health),
-		"ip_addresses": cty.MapValEmpty(cty.String),
+		"ip_addresses": knownIPs(v),
 	})
 }
 
@@ -109,12 +120,13 @@ func readContainer(e *Engine, req providers.ReadResourceRequest) providers.ReadR
 	id, _ := knownString(attr(req.Prior, "id"))
 	st, err := e.Runtime.Status(id)
 	if errors.Is(err, runtime.ErrNotFound) || errors.Is(err, runtime.ErrInvalidID) {
+		forgetNetworking(e, id)
 		return providers.ReadResourceResponse{New: cty.NullVal(req.Prior.Type())}
 	}
 	if err != nil {
 		return providers.ReadResourceResponse{New: req.Prior, Diagnostics: providers.Diagnostics{}.FromError(err)}
 	}
-	return providers.ReadResourceResponse{New: containerValue(req.Prior, st), Private: req.Private}
+	return providers.ReadResourceResponse{New: withNetworkAttrs(e, containerValue(req.Prior, st), id), Private: req.Private}
 }
 
 // importContainer adopts a container berth made, by ID (or unique prefix)
@@ -142,7 +154,7 @@ func importContainer(e *Engine, req providers.ImportResourceRequest) providers.I
 	if err != nil {
 		return providers.ImportResourceResponse{Diagnostics: diags.Errorf("container %s was not made by berth (no recorded configuration): %v", found.ID, err)}
 	}
-	return providers.ImportResourceResponse{Imported: containerValue(cfg, found)}
+	return providers.ImportResourceResponse{Imported: withNetworkAttrs(e, containerValue(cfg, found), found.ID)}
 }
 
 // nameFree fails when a container of the same name exists: names are

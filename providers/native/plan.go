@@ -50,6 +50,15 @@ func (p *Provider) PlanResourceChange(ctx context.Context, req providers.PlanRes
 	if req.TypeName == schemas.TypeData {
 		marks = dataOutputMarks(marks)
 	}
+	if req.TypeName == schemas.TypeDeployment {
+		base := prior
+		if len(replace) > 0 {
+			base = cty.NullVal(schema.ImpliedType())
+		}
+		if planned, diags = planDeployment(base, planned, req.Private); diags.HasErrors() {
+			return providers.PlanResourceChangeResponse{Diagnostics: diags}
+		}
+	}
 	return providers.PlanResourceChangeResponse{
 		Planned:         planned.MarkWithPaths(marks),
 		RequiresReplace: replace,
@@ -75,14 +84,9 @@ type updateRule struct {
 }
 
 // updateRules are the type-specific in-place update effects: a new
-// template rolls out a new revision and new replicas; scaling or moving
-// replicas changes the replica list and addresses; a new health check
-// starts over from "starting".
+// health check starts over from "starting". Deployments are planned by
+// planDeployment.
 var updateRules = map[string][]updateRule{
-	schemas.TypeDeployment: {
-		{when: []string{"template"}, unknown: []string{"revision", "replicas_status", "addresses"}},
-		{when: []string{"replicas", "placement"}, unknown: []string{"replicas_status", "addresses"}},
-	},
 	schemas.TypeContainer: {
 		{when: []string{"health"}, unknown: []string{"health_status"}},
 	},

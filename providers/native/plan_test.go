@@ -126,8 +126,11 @@ func TestPlanDeployment(t *testing.T) {
 	if got := create.Planned.GetAttr("update"); !got.IsNull() {
 		t.Errorf("absent update block = %#v, want null", got)
 	}
-	if got := attrAt(t, create.Planned, cty.GetAttrPath("template").GetAttr("restart")); !got.RawEquals(str("no")) {
-		t.Errorf("template restart default = %#v", got)
+	if got := attrAt(t, create.Planned, cty.GetAttrPath("template").GetAttr("restart")); !got.RawEquals(str("always")) {
+		t.Errorf("template restart default = %#v, want always", got)
+	}
+	if got := create.Planned.GetAttr("revision"); !got.RawEquals(num(1)) {
+		t.Errorf("create: revision = %#v, want 1", got)
 	}
 	prior := applied(t, create.Planned)
 
@@ -135,16 +138,20 @@ func TestPlanDeployment(t *testing.T) {
 	if tmpl.RequiresReplace != nil {
 		t.Errorf("template change replaces: %q", paths(tmpl.RequiresReplace))
 	}
-	for n, want := range map[string]bool{"id": true, "revision": false, "replicas_status": false, "addresses": false} {
+	for n, want := range map[string]bool{"id": true, "revision": true, "replicas_status": false, "addresses": false, "rollout": true} {
 		if tmpl.Planned.GetAttr(n).IsKnown() != want {
 			t.Errorf("template change: %s known = %v, want %v", n, !want, want)
 		}
 	}
+	if got := tmpl.Planned.GetAttr("revision"); !got.RawEquals(num(2)) {
+		t.Errorf("template change: revision = %#v, want 2", got)
+	}
 	scale := plan(t, p, "deployment", prior, config("a", 3))
-	for n, want := range map[string]bool{"id": true, "revision": true, "replicas_status": false} {
-		if scale.Planned.GetAttr(n).IsKnown() != want {
-			t.Errorf("scale: %s known = %v, want %v", n, !want, want)
-		}
+	if scale.RequiresReplace != nil || !scale.Planned.GetAttr("revision").RawEquals(num(1)) {
+		t.Errorf("scale: replace %q, revision %#v", paths(scale.RequiresReplace), scale.Planned.GetAttr("revision"))
+	}
+	if rs := scale.Planned.GetAttr("replicas_status"); !rs.IsKnown() || rs.LengthInt() != 3 || rs.Index(num(2)).GetAttr("id").IsKnown() {
+		t.Errorf("scale: replicas_status = %#v, want 3 entries, the new ones' ids unknown", rs)
 	}
 	rename := plan(t, p, "deployment", prior, withAttrs(config("a", 2), map[string]cty.Value{"name": str("web2")}))
 	if got := paths(rename.RequiresReplace); !slices.Equal(got, []string{"name"}) {

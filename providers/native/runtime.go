@@ -1,8 +1,7 @@
 package native
 
 // Apply, refresh and import of the runtime's resource types, dispatched by
-// type. deployment arrives with its own work; until then it plans but
-// does not apply.
+// type.
 
 import (
 	"context"
@@ -25,6 +24,8 @@ func (p *Provider) applyRuntime(ctx context.Context, req providers.ApplyResource
 		return applyContainer(ctx, e, req)
 	case schemas.TypeNetwork:
 		return applyNetwork(ctx, e, req)
+	case schemas.TypeDeployment:
+		return applyDeployment(ctx, e, req)
 	}
 	var diags providers.Diagnostics
 	return providers.ApplyResourceChangeResponse{New: req.Prior, Private: req.Private,
@@ -33,7 +34,7 @@ func (p *Provider) applyRuntime(ctx context.Context, req providers.ApplyResource
 
 func (p *Provider) readRuntime(ctx context.Context, req providers.ReadResourceRequest) providers.ReadResourceResponse {
 	switch req.TypeName {
-	case schemas.TypeImage, schemas.TypeVolume, schemas.TypeContainer, schemas.TypeNetwork:
+	case schemas.TypeImage, schemas.TypeVolume, schemas.TypeContainer, schemas.TypeNetwork, schemas.TypeDeployment:
 	default:
 		return providers.ReadResourceResponse{New: req.Prior, Private: req.Private}
 	}
@@ -48,6 +49,8 @@ func (p *Provider) readRuntime(ctx context.Context, req providers.ReadResourceRe
 		return readVolume(e, req)
 	case schemas.TypeNetwork:
 		return readNetwork(e, req)
+	case schemas.TypeDeployment:
+		return readDeployment(e, req)
 	}
 	return readContainer(e, req)
 }

@@ -19,6 +19,14 @@ func TestParallelAttach(t *testing.T) {
 	const n = 24
 	eps := make([]*Endpoint, n)
 	errs := make([]error, n)
+	var mu sync.Mutex
+	written := map[string]int{} // container -> entries in its last hosts write
+	write := func(id string, entries []HostEntry) error {
+		mu.Lock()
+		defer mu.Unlock()
+		written[id] = len(entries)
+		return nil
+	}
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Add(1)
@@ -26,9 +34,22 @@ func TestParallelAttach(t *testing.T) {
 			defer wg.Done()
 			eps[i], errs[i] = h.m.Attach(ctx, EndpointConfig{ContainerID: newID(), Name: fmt.Sprintf("c%d", i),
 				Attachments: []Attachment{{Network: "many"}}})
+			if errs[i] == nil {
+				errs[i] = h.m.SyncHosts(ctx, []string{"many"}, write)
+			}
 		}()
 	}
 	wg.Wait()
+	// However the syncs interleaved and merged, the last write of every
+	// container's hosts knows every member.
+	for id, got := range written {
+		if got != n {
+			t.Errorf("last hosts of %s had %d entries, want %d", id[:12], got, n)
+		}
+	}
+	if len(written) != n {
+		t.Errorf("hosts written for %d containers, want %d", len(written), n)
+	}
 	seen := map[netip.Addr]bool{}
 	for i := range n {
 		if errs[i] != nil {

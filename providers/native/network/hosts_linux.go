@@ -11,15 +11,56 @@ import (
 
 // SyncHosts computes, for every member of the named networks, the
 // /etc/hosts entries it should have, and hands them to write (which
-// rewrites the file). It holds the root lock throughout, so that syncs
-// of concurrent attaches and detaches are applied in order and the last
-// one leaves every file right. Errors of write are collected.
+// rewrites the file). It runs under the root lock, reading the members
+// then, so that syncs of concurrent attaches and detaches are applied in
+// order and the last one leaves every file right. Callers in one process
+// that arrive while a sync waits for the lock join it instead of running
+// their own (it reads the members after their change, so it covers them
+// too; it uses its first caller's write). Errors of write are collected.
 func (m *Manager) SyncHosts(ctx context.Context, networks []string, write func(containerID string, entries []HostEntry) error) error {
+	m.hostsMu.Lock()
+	b := m.nextSync
+	leader := b == nil
+	if leader {
+		b = &syncBatch{done: make(chan struct{}), nets: map[string]bool{}}
+		m.nextSync = b
+	}
+	for _, n := range networks {
+		b.nets[n] = true
+	}
+	m.hostsMu.Unlock()
+	if !leader {
+		select {
+		case <-b.done:
+			return b.err
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	defer close(b.done)
 	unlock, err := m.lockRoot(false)
 	if err != nil {
+		b.err = err
 		return err
 	}
 	defer unlock()
+	m.hostsMu.Lock()
+	m.nextSync = nil // later callers start a new batch
+	nets := sortedKeys(b.nets)
+	m.hostsMu.Unlock()
+	b.err = m.syncLocked(ctx, nets, write)
+	return b.err
+}
+
+// syncBatch is one SyncHosts run and the callers waiting for it.
+type syncBatch struct {
+	done chan struct{}
+	nets map[string]bool
+	err  error
+}
+
+// syncLocked is SyncHosts' work, under the root lock.
+func (m *Manager) syncLocked(ctx context.Context, networks []string, write func(string, []HostEntry) error) error {
 	cache := map[string]*netRecord{}
 	read := func(name string) *netRecord {
 		if rec, ok := cache[name]; ok {

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/vishvananda/netlink"
@@ -26,6 +27,9 @@ type Manager struct {
 	nsFd     int
 	nft      nft
 	pool     Pool
+
+	hostsMu  sync.Mutex
+	nextSync *syncBatch // SyncHosts batch waiting for the lock
 }
 
 // Open returns the manager of the networks under root (the runtime

@@ -19,9 +19,9 @@ const (
 )
 
 var (
-	networkName = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$`)
-	containerID = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$`)
-	dnsName     = regexp.MustCompile(`^[a-zA-Z0-9]([a-zA-Z0-9_.-]{0,252})$`)
+	networkName      = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$`)
+	validContainerID = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$`)
+	dnsName          = regexp.MustCompile(`^[a-zA-Z0-9]([a-zA-Z0-9_.-]{0,252})$`)
 )
 
 // ValidName reports whether name can name a network (it is a file name
@@ -70,7 +70,7 @@ func newMAC() net.HardwareAddr {
 
 // checkEndpointConfig checks what Attach cannot work with.
 func checkEndpointConfig(c EndpointConfig) error {
-	if !containerID.MatchString(c.ContainerID) {
+	if !validContainerID.MatchString(c.ContainerID) {
 		return fmt.Errorf("%w: container ID %q", ErrInvalid, c.ContainerID)
 	}
 	if len(c.Attachments) > maxAttachments {

@@ -27,8 +27,11 @@ func (n nft) conn() (*nftables.Conn, error) {
 	return nftables.New()
 }
 
-// isNotFound reports a netlink ENOENT: the object is not there.
-func isNotFound(err error) bool { return errors.Is(err, unix.ENOENT) }
+// isNotFound reports a netlink ENOENT: the object is not there. (Some
+// nftables calls wrap the errno with %v, so the text counts too.)
+func isNotFound(err error) bool {
+	return errors.Is(err, unix.ENOENT) || (err != nil && strings.HasSuffix(err.Error(), unix.ENOENT.Error()))
+}
 
 func comment(s string) []byte { return userdata.AppendString(nil, userdata.TypeComment, s) }
 

@@ -137,7 +137,10 @@ func readJSON(path string, v any) error {
 }
 
 // writeJSON replaces path atomically: a temp file in the same directory,
-// written, synced and renamed over it.
+// written and renamed over it. Not synced: these records describe
+// kernel state (namespaces, veths, rules) that a crash of the machine
+// loses anyway, and they change under a lock on every container create,
+// where a sync would cost more than the rest of the networking.
 func writeJSON(path string, v any) error {
 	data, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
@@ -151,9 +154,6 @@ func writeJSON(path string, v any) error {
 		return err
 	}
 	_, err = f.Write(append(data, '\n'))
-	if err == nil {
-		err = f.Sync()
-	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}

@@ -86,6 +86,9 @@ func TestPortsClash(t *testing.T) {
 // kernel, which checks them as nft would, and lists them back.
 func TestRulesLoad(t *testing.T) {
 	h := newTestHost(t)
+	if pp, err := h.m.nft.publishedPorts(); err != nil || len(pp) != 0 {
+		t.Errorf("published ports without berth's tables: %v, %v", pp, err)
+	}
 	if err := h.m.nft.ensureTables(); err != nil {
 		t.Fatal(err)
 	}

@@ -16,24 +16,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// ExecOptions describe an extra process to run in a running container.
-type ExecOptions struct {
-	// Args is the command and its arguments (looked up in the
-	// container's PATH).
-	Args []string
-	// Env is NAME=VALUE pairs added to the container's environment,
-	// overriding the same names.
-	Env []string
-	// User is USER[:GROUP] as in Spec.User; "" is the container's own.
-	User string
-	// WorkingDir is the directory to run in; "" is the container's own.
-	WorkingDir string
-	// IO connects the process to the caller, as for RunForeground:
-	// Stdin (nil: /dev/null), Stdout, Stderr, Tty, Terminal (raw mode
-	// and window size with Tty) and Signals (forwarded).
-	IO ForegroundIO
-}
-
 // Exec runs a process in the running container id, as docker exec does,
 // and returns its exit code (128+N when killed by signal N). The process
 // joins the container's namespaces and cgroup and gets its hardening:
@@ -46,6 +28,7 @@ func (r *Runtime) Exec(ctx context.Context, id string, o ExecOptions) (int, erro
 	if len(o.Args) == 0 {
 		return -1, errors.New("exec: no command")
 	}
+	PrimeStart()
 	st, err := r.Status(id)
 	if err != nil {
 		return -1, err

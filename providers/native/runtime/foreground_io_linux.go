@@ -102,11 +102,11 @@ func (fs *foregroundStreams) started() error {
 		fs.copies.Add(1)
 		go func() {
 			defer fs.copies.Done()
-			copyOutput(w, r)
+			pumpOutput(w, r)
 		}()
 	}
 	if fs.stdin != nil {
-		go copyInput(fs.stdin, fs.fio.Stdin)
+		go pumpInput(fs.stdin, fs.fio.Stdin)
 	}
 	return nil
 }
@@ -118,7 +118,7 @@ func (fs *foregroundStreams) startTerminal() {
 		fs.copies.Add(1)
 		go func() {
 			defer fs.copies.Done()
-			copyOutput(fs.fio.Stdout, fs.master)
+			pumpOutput(fs.fio.Stdout, fs.master)
 		}()
 	}
 	if fs.fio.Stdin != nil {
@@ -188,10 +188,10 @@ func (fs *foregroundStreams) close() {
 	})
 }
 
-// copyOutput copies r to w until r ends. When w fails (a closed pipe
+// pumpOutput copies r to w until r ends. When w fails (a closed pipe
 // downstream), r is closed, so that the container's writes fail as they
 // would in a shell pipeline instead of blocking.
-func copyOutput(w io.Writer, r *os.File) {
+func pumpOutput(w io.Writer, r *os.File) {
 	buf := make([]byte, 32<<10)
 	for {
 		n, err := r.Read(buf)
@@ -207,9 +207,9 @@ func copyOutput(w io.Writer, r *os.File) {
 	}
 }
 
-// copyInput copies src to the process's stdin and closes it at the end
+// pumpInput copies src to the process's stdin and closes it at the end
 // of src, so that the process reads EOF.
-func copyInput(w *os.File, src io.Reader) {
+func pumpInput(w *os.File, src io.Reader) {
 	_, _ = io.Copy(w, src)
 	w.Close()
 }

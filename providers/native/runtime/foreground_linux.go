@@ -48,7 +48,6 @@ func (r *Runtime) RunForeground(ctx context.Context, s Spec, fio ForegroundIO) (
 		return -1, err
 	}
 	dir := r.dir(s.ID)
-	TMark("RunForeground")
 	if err := os.Mkdir(dir, 0o700); err != nil {
 		if errors.Is(err, os.ErrExist) {
 			return -1, fmt.Errorf("%w: %s", ErrExists, s.ID)
@@ -77,9 +76,9 @@ type foreground struct {
 	// (unmounted: nothing of the container is mounted on the host).
 	detached  chan struct{}
 	unmounted bool
-	ctl      *foregroundControl
-	stops    chan time.Duration // stop requests from the control socket
-	done     chan struct{}      // closed once finished and recorded
+	ctl       *foregroundControl
+	stops     chan time.Duration // stop requests from the control socket
+	done      chan struct{}      // closed once finished and recorded
 }
 
 // start makes the container and starts its main process.
@@ -99,7 +98,6 @@ func (f *foreground) start() error {
 	if err := writeEtcFiles(f.dir, f.spec); err != nil {
 		return fmt.Errorf("write /etc files: %w", err)
 	}
-	TMark("etc written")
 	if f.run, err = newRun(f.dir, f.spec); err != nil {
 		return err
 	}
@@ -107,13 +105,11 @@ func (f *foreground) start() error {
 		_ = f.run.c.Destroy()
 		return err
 	}
-	TMark("newRun done")
 	if err := f.run.runProcess(f.run.p); err != nil {
 		f.io.close()
 		_ = f.run.c.Destroy()
 		return classifyStartError(f.spec.Args, fmt.Errorf("start %s: %w", strings.Join(f.spec.Args, " "), err))
 	}
-	TMark("runProcess done")
 	f.run.started = time.Now()
 	f.run.pid, _ = f.run.p.Pid()
 	go f.reap()
@@ -149,7 +145,6 @@ func (f *foreground) reap() {
 	ps, err := f.run.p.Wait()
 	f.run.exitCode = exitStatus(ps, err)
 	f.run.finished = time.Now()
-	TMark("exited")
 	close(f.run.done)
 }
 
@@ -188,11 +183,9 @@ func (f *foreground) stopSignal() unix.Signal {
 // removes it (AutoRemove) or records its exit, and lets go of the lock.
 func (f *foreground) finish(code int) error {
 	defer f.release()
-	defer TMark("finished")
 	f.io.close()
 	<-f.detached
 	err := f.run.c.Destroy()
-	TMark("destroyed")
 	if f.spec.AutoRemove {
 		return errors.Join(err, f.remove())
 	}

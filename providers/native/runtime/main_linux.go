@@ -37,7 +37,6 @@ const supervisorArg = "__berth-supervise"
 // parent thread.
 func init() {
 	if isLibcontainerInit() {
-		TMark("init: runtime init()")
 		_ = unix.Prctl(unix.PR_SET_PDEATHSIG, uintptr(unix.SIGKILL), 0, 0, 0)
 		libcontainer.Init()
 	}

@@ -21,6 +21,7 @@ type outputs struct {
 	readers map[string]*os.File // stream name → our end
 	child   []*os.File          // the process's ends, closed once it started
 	console *os.File            // TTY: our end of the console socket
+	tee     io.Writer           // TTY: also gets the terminal's output (attach)
 }
 
 func attachOutput(p *libcontainer.Process, tty bool) (*outputs, error) {
@@ -76,7 +77,11 @@ func (o *outputs) copyTo(logs *logWriter) <-chan struct{} {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			err := logs.copyLines(stream, r)
+			var src io.Reader = r
+			if o.tee != nil {
+				src = io.TeeReader(r, o.tee)
+			}
+			err := logs.copyLines(stream, src)
 			if err != nil && !errors.Is(err, unix.EIO) && !errors.Is(err, os.ErrClosed) {
 				fmt.Fprintf(os.Stderr, "copy %s to log: %v\n", stream, err)
 			}

@@ -36,6 +36,8 @@ type run struct {
 	exitCode int
 	finished time.Time
 
+	attach *attachServer // with a TTY: relays it to berth attach
+
 	healthMu     sync.Mutex
 	healthCancel context.CancelFunc
 	healthyOnce  bool
@@ -63,6 +65,7 @@ func startRun(dir string, s Spec, logs *logWriter) (*run, error) {
 	if err := out.started(); err != nil {
 		_ = r.p.Signal(unix.SIGKILL)
 	}
+	r.attach = out.serveAttach(dir, s.Tty)
 	r.ctx, r.cancel = context.WithCancel(context.Background())
 	go r.waitExit(out, logs)
 	return r, nil
@@ -76,7 +79,6 @@ func newRun(dir string, s Spec) (*run, error) {
 	if err := mountRootfs(dir, s.LowerDirs); err != nil {
 		return nil, err
 	}
-	TMark("mounted")
 	u, err := lookupUser(rootfs, s.User)
 	if err != nil {
 		return nil, err
@@ -84,12 +86,10 @@ func newRun(dir string, s Spec) (*run, error) {
 	if err := ensureWorkdir(rootfs, s.WorkingDir, u); err != nil {
 		return nil, err
 	}
-	TMark("user/workdir")
 	cfg, err := containerConfig(dir, s, u)
 	if err != nil {
 		return nil, err
 	}
-	TMark("config")
 	lcRoot := filepath.Join(dir, libcontainerDir)
 	destroyLeftover(lcRoot, s.ID)
 	c, err := libcontainer.Create(lcRoot, s.ID, cfg)
@@ -155,6 +155,7 @@ func (r *run) waitExit(out *outputs, logs *logWriter) {
 	case <-time.After(2 * time.Second): // something still holds the pipe
 	}
 	out.close()
+	r.attach.close()
 	close(r.done)
 }
 

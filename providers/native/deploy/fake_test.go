@@ -1,0 +1,193 @@
+package deploy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"testing"
+	"time"
+)
+
+// fakeClock advances only when the engine waits.
+type fakeClock struct{ now time.Time }
+
+func (c *fakeClock) Now() time.Time { return c.now }
+
+func (c *fakeClock) After(d time.Duration) <-chan time.Time {
+	c.now = c.now.Add(d)
+	ch := make(chan time.Time, 1)
+	ch <- c.now
+	return ch
+}
+
+// behaviour is how the replicas of one revision behave, measured from
+// their creation.
+type behaviour struct {
+	health    bool          // the revision has a health check
+	readyAt   time.Duration // ready this long after creation; < 0: never
+	unhealthy time.Duration // > 0: unhealthy from then on
+	exitAt    time.Duration // > 0: the process exits then
+	createErr error
+}
+
+type fakeRep struct {
+	Replica
+	created time.Time
+	forced  string // a state set by the test (killed, stopped)
+}
+
+// fakeOps simulates replicas and checks the rollout invariants on every
+// operation: at most replicas+surge live, at least replicas-unavailable
+// ordinals served (when they were before).
+type fakeOps struct {
+	t        *testing.T
+	clock    *fakeClock
+	behave   map[int]behaviour
+	reps     map[string]*fakeRep
+	seq      int
+	events   []string
+	target   Target
+	maxLive  int
+	minServe int
+	tempName int // creations whose ordinal still had a live replica
+}
+
+func newFake(t *testing.T, target Target, behave map[int]behaviour) *fakeOps {
+	return &fakeOps{t: t, clock: &fakeClock{now: time.Unix(1_000_000, 0)}, behave: behave,
+		reps: map[string]*fakeRep{}, target: target, minServe: 1 << 30}
+}
+
+// existing makes n ready replicas of revision rev, made an hour ago.
+func (f *fakeOps) existing(n, rev int) []Replica {
+	var out []Replica
+	for k := 0; k < n; k++ {
+		out = append(out, f.add(k, rev, f.clock.now.Add(-time.Hour)))
+	}
+	return out
+}
+
+func (f *fakeOps) add(ordinal, rev int, at time.Time) Replica {
+	f.seq++
+	r := &fakeRep{Replica: Replica{Ordinal: ordinal, Revision: rev, ID: "id" + strconv.Itoa(f.seq),
+		Name: fmt.Sprintf("web-%d", ordinal)}, created: at}
+	for _, o := range f.reps {
+		if o.Ordinal == ordinal && o.Name == r.Name {
+			r.Name += "-r" + strconv.Itoa(rev)
+			f.tempName++
+		}
+	}
+	f.reps[r.ID] = r
+	return f.Observe(r.Replica)
+}
+
+func (f *fakeOps) Create(ctx context.Context, revision, ordinal int) (Replica, error) {
+	if err := f.behave[revision].createErr; err != nil {
+		return Replica{}, err
+	}
+	if live := len(f.reps) + 1; live > f.maxLive {
+		f.maxLive = live
+	}
+	f.events = append(f.events, fmt.Sprintf("create %d r%d", ordinal, revision))
+	return f.add(ordinal, revision, f.clock.now), nil
+}
+
+func (f *fakeOps) Start(ctx context.Context, r Replica) (Replica, error) {
+	fr := f.reps[r.ID]
+	fr.forced, fr.created = "", f.clock.now
+	f.events = append(f.events, fmt.Sprintf("start %d r%d", r.Ordinal, r.Revision))
+	return f.Observe(r), nil
+}
+
+func (f *fakeOps) Remove(ctx context.Context, r Replica) error {
+	delete(f.reps, r.ID)
+	f.events = append(f.events, fmt.Sprintf("remove %d r%d", r.Ordinal, r.Revision))
+	if s := f.served(); s < f.minServe {
+		f.minServe = s
+	}
+	return nil
+}
+
+// served counts ordinals below the desired count with an available
+// replica: ready, and for the target revision ready for min_ready.
+func (f *fakeOps) served() int {
+	seen := map[int]bool{}
+	for _, r := range f.reps {
+		o := f.Observe(r.Replica)
+		if !o.Ready() || o.Ordinal >= f.target.Replicas {
+			continue
+		}
+		fresh := r.created.After(f.clock.now.Add(-30 * time.Minute))
+		if o.Revision == f.target.Revision && fresh && f.clock.now.Sub(o.ReadySince) < f.target.MinReady {
+			continue
+		}
+		seen[o.Ordinal] = true
+	}
+	return len(seen)
+}
+
+func (f *fakeOps) Observe(r Replica) Replica {
+	fr, ok := f.reps[r.ID]
+	if !ok {
+		r.State = StateMissing
+		return r
+	}
+	o := fr.Replica
+	o.State, o.Health, o.ReadySince = StateRunning, HealthNone, time.Time{}
+	b, age := f.behave[o.Revision], f.clock.now.Sub(fr.created)
+	switch {
+	case fr.forced != "":
+		o.State = fr.forced
+	case b.exitAt > 0 && age >= b.exitAt:
+		o.State, o.ExitCode = StateExited, 1
+	case b.unhealthy > 0 && age >= b.unhealthy:
+		o.Health, o.Check = HealthUnhealthy, "exit 1: no such file"
+	case b.readyAt < 0 || age < b.readyAt:
+		if b.health {
+			o.Health = HealthStarting
+		}
+	default:
+		if b.health {
+			o.Health = HealthHealthy
+		}
+		o.ReadySince = fr.created.Add(b.readyAt)
+	}
+	return o
+}
+
+func (f *fakeOps) LogTail(r Replica, lines int) []string {
+	return []string{"log of " + r.Name}
+}
+
+// engine is an engine over f, running operations inline.
+func (f *fakeOps) engine(progress *[]string) *Engine {
+	return &Engine{Ops: f, Clock: f.clock, Poll: 50 * time.Millisecond, Dispatch: func(fn func()) { fn() },
+		Progress: func(s string) {
+			if progress != nil {
+				*progress = append(*progress, s)
+			}
+		}}
+}
+
+// revisions maps each ordinal to the revisions of its replicas.
+func revisions(reps []Replica) map[int][]int {
+	out := map[int][]int{}
+	for _, r := range reps {
+		out[r.Ordinal] = append(out[r.Ordinal], r.Revision)
+	}
+	return out
+}
+
+func wantAll(t *testing.T, reps []Replica, n, rev int) {
+	t.Helper()
+	if len(reps) != n {
+		t.Fatalf("%d replicas left, want %d: %v", len(reps), n, revisions(reps))
+	}
+	for k, revs := range revisions(reps) {
+		if k >= n || len(revs) != 1 || revs[0] != rev {
+			t.Fatalf("ordinal %d runs revisions %v, want [%d]", k, revs, rev)
+		}
+	}
+}
+
+var errBoom = errors.New("boom")

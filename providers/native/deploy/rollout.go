@@ -1,0 +1,205 @@
+package deploy
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// member is one replica as one rollout tracks it.
+type member struct {
+	Replica
+	busy     bool // an operation on it is in flight
+	removing bool // its removal has started: it counts for nothing
+	// fresh replicas were created or started by this rollout: they must
+	// pass min_ready, and failing them fails the rollout.
+	fresh   bool
+	counted bool // available and announced as such
+}
+
+// rollout is the working memory of one converge call.
+type rollout struct {
+	e            *Engine
+	t            Target
+	ctx          context.Context
+	ms           []*member
+	q            *queue
+	inflight     int
+	lastProgress time.Time
+	failure      *Failure
+}
+
+// observe refreshes every idle replica; a missing one is dropped (its
+// ordinal is then empty and gets a new replica).
+func (r *rollout) observe() {
+	now := r.e.Clock.Now()
+	kept := r.ms[:0]
+	for _, m := range r.ms {
+		if !m.busy && !m.removing {
+			o := r.e.Ops.Observe(m.Replica)
+			o.Ordinal, o.Revision = m.Ordinal, m.Revision
+			m.Replica = o
+			if m.Ready() && m.ReadySince.IsZero() {
+				m.ReadySince = now
+			}
+			if m.State == StateMissing {
+				continue
+			}
+		}
+		kept = append(kept, m)
+	}
+	r.ms = kept
+}
+
+// check fails the rollout on a broken new replica or a passed deadline,
+// and announces replicas that became available.
+func (r *rollout) check() {
+	now := r.e.Clock.Now()
+	for _, m := range r.ms {
+		if m.busy || m.removing || m.Ordinal >= r.t.Replicas || m.Revision != r.t.Revision {
+			continue
+		}
+		if m.fresh {
+			if f := r.brokenNew(m); f != nil {
+				r.fail(m, f)
+				return
+			}
+		}
+		switch {
+		case m.counted && !m.Ready():
+			m.counted = false
+		case !m.counted && m.Ready() && (!m.fresh || now.Sub(m.ReadySince) >= r.t.MinReady):
+			m.counted = true
+			r.lastProgress = now
+			what := "running"
+			if m.Health == HealthHealthy {
+				what = "healthy"
+			}
+			r.e.Progress(fmt.Sprintf("%s: revision %d %s (%d/%d)", r.e.Label(m.Ordinal), m.Revision, what, r.served(), r.t.Replicas))
+		}
+	}
+	if r.t.Deadline > 0 && now.Sub(r.lastProgress) > r.t.Deadline {
+		r.deadlinePassed()
+	}
+}
+
+// brokenNew says how a replica this rollout made has failed, or nil.
+func (r *rollout) brokenNew(m *member) *Failure {
+	f := &Failure{Revision: m.Revision, Ordinal: m.Ordinal}
+	switch {
+	case m.Health == HealthUnhealthy:
+		f.Check, f.Reason = CheckHealth, "unhealthy"
+		if m.Check != "" {
+			f.Reason += "; last check: " + m.Check
+		}
+	case m.State == StateExited || m.State == StateDead:
+		f.Check, f.Reason = CheckStart, fmt.Sprintf("%s with code %d", m.State, m.ExitCode)
+	case m.Restarts >= 3:
+		f.Check, f.Reason = CheckStart, fmt.Sprintf("restarted %d times (last exit code %d)", m.Restarts, m.ExitCode)
+	default:
+		return nil
+	}
+	return f
+}
+
+// deadlinePassed fails the rollout on the first replica of the target
+// revision that is not available.
+func (r *rollout) deadlinePassed() {
+	f := &Failure{Revision: r.t.Revision, Ordinal: -1, Check: CheckDeadline,
+		Reason: fmt.Sprintf("%d of %d replicas available after %s", r.served(), r.t.Replicas, r.t.Deadline)}
+	for _, m := range r.ms {
+		if m.Revision == r.t.Revision && m.Ordinal < r.t.Replicas && !m.counted && !m.removing {
+			f.Ordinal = m.Ordinal
+			f.Reason = fmt.Sprintf("no progress for %s; it is %s", r.t.Deadline, describe(m.Replica))
+			r.fail(m, f)
+			return
+		}
+	}
+	r.failure = f
+}
+
+// describe says what state a replica is in, for failure reports.
+func describe(rep Replica) string {
+	s := rep.State
+	if rep.Health != HealthNone {
+		s += ", health " + rep.Health
+	}
+	if rep.Check != "" {
+		s += "; last check: " + rep.Check
+	}
+	return s
+}
+
+// fail records f about m, with m's log tail.
+func (r *rollout) fail(m *member, f *Failure) {
+	rep := m.Replica
+	f.Replica, f.Label = &rep, r.e.Label(m.Ordinal)
+	if rep.ID != "" {
+		f.Logs = r.e.Ops.LogTail(rep, r.e.LogLines)
+	}
+	r.failure = f
+}
+
+// served counts the ordinals below the desired count that have an
+// available replica of the target revision.
+func (r *rollout) served() int {
+	seen := map[int]bool{}
+	for _, m := range r.ms {
+		if m.counted && !m.removing && m.Ordinal < r.t.Replicas && m.Revision == r.t.Revision {
+			seen[m.Ordinal] = true
+		}
+	}
+	return len(seen)
+}
+
+// result is a finished operation.
+type result struct {
+	m   *member
+	op  string
+	rep Replica
+	err error
+}
+
+// queue collects finished operations.
+type queue struct {
+	mu     sync.Mutex
+	items  []result
+	notify chan struct{}
+}
+
+func newQueue() *queue { return &queue{notify: make(chan struct{}, 1)} }
+
+func (q *queue) push(res result) {
+	q.mu.Lock()
+	q.items = append(q.items, res)
+	q.mu.Unlock()
+	select {
+	case q.notify <- struct{}{}:
+	default:
+	}
+}
+
+func (q *queue) take() []result {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	items := q.items
+	q.items = nil
+	return items
+}
+
+func (q *queue) pending() bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return len(q.items) > 0
+}
+
+// settle waits for every operation in flight to finish.
+func (r *rollout) settle() {
+	for r.inflight > 0 {
+		if !r.q.pending() {
+			<-r.q.notify
+		}
+		r.drain()
+	}
+}

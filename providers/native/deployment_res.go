@@ -1,0 +1,249 @@
+package native
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/berthhq/berth/providers"
+	"github.com/berthhq/berth/providers/native/deploy"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// applyDeployment creates, changes or removes a deployment: every change
+// is a rollout of the deployment engine (providers/native/deploy) from
+// the replicas that exist to the planned count and revision.
+func applyDeployment(ctx context.Context, e *Engine, req providers.ApplyResourceChangeRequest) providers.ApplyResourceChangeResponse {
+	if req.Planned.IsNull() {
+		return deleteDeployment(ctx, e, req)
+	}
+	var diags providers.Diagnostics
+	d, err := newDeploymentChange(e, req)
+	if err != nil {
+		return providers.ApplyResourceChangeResponse{New: req.Prior, Private: req.Private, Diagnostics: diags.FromError(err)}
+	}
+	current, err := d.discover()
+	if err != nil {
+		return providers.ApplyResourceChangeResponse{New: req.Prior, Private: req.Private, Diagnostics: diags.FromError(err)}
+	}
+	eng := &deploy.Engine{
+		Ops:      &replicaOps{e: e, name: d.name, id: d.id, tmpls: d.tmpls},
+		Progress: progressOf(req.Progress),
+		Label:    func(n int) string { return d.name + "#" + strconv.Itoa(n) },
+	}
+	out := eng.Run(ctx, d.plan, current)
+	return d.finish(out)
+}
+
+func progressOf(f func(string)) func(string) {
+	if f == nil {
+		return func(string) {}
+	}
+	return f
+}
+
+// deploymentChange is one apply of a deployment: what was, what is
+// planned, and the revision history.
+type deploymentChange struct {
+	e        *Engine
+	prior    cty.Value // null on create
+	planned  cty.Value
+	name, id string
+	hist     *History
+	plan     deploy.Plan
+	tmpls    map[int]cty.Value // the templates the rollout may need, by revision
+	previous int               // the revision before this change; 0 on create
+}
+
+func newDeploymentChange(e *Engine, req providers.ApplyResourceChangeRequest) (*deploymentChange, error) {
+	planned, _ := req.Planned.UnmarkDeep()
+	prior := cty.NullVal(planned.Type())
+	if req.Prior != cty.NilVal && !req.Prior.IsNull() {
+		prior, _ = req.Prior.UnmarkDeep()
+	}
+	d := &deploymentChange{e: e, prior: prior, planned: planned, tmpls: map[int]cty.Value{}}
+	d.name, _ = knownString(attr(planned, "name"))
+	var err error
+	if d.hist, err = DecodeHistory(req.Private); err != nil {
+		return nil, err
+	}
+	if d.id, _ = knownString(attr(prior, "id")); d.id == "" {
+		d.id = newContainerID()[:32]
+	}
+	d.previous = intOf(attr(prior, "revision"))
+	target := intOf(attr(planned, "revision"))
+	if target == 0 {
+		target = d.hist.Next(d.previous)
+	}
+	if d.previous != 0 {
+		d.tmpls[d.previous] = attr(prior, "template")
+	}
+	d.tmpls[target] = attr(planned, "template")
+	if err := checkTemplate(d.tmpls[target]); err != nil {
+		return nil, err
+	}
+	st, err := strategyOf(planned)
+	if err != nil {
+		return nil, err
+	}
+	d.plan = deploy.Plan{Target: st.Target, AutoRollback: st.autoRollback}
+	d.plan.Revision = target
+	if target != d.previous {
+		d.plan.Previous = d.previous
+	}
+	return d, nil
+}
+
+// discover lists the deployment's replicas: every container labelled
+// with its ID (so that replicas an interrupted apply made but never
+// recorded are adopted), observed now.
+func (d *deploymentChange) discover() ([]deploy.Replica, error) {
+	reps, err := listReplicas(d.e, d.id)
+	if err != nil {
+		return nil, err
+	}
+	ops := &replicaOps{e: d.e}
+	for i := range reps {
+		reps[i] = ops.Observe(reps[i])
+	}
+	return reps, nil
+}
+
+// listReplicas finds the containers labelled as replicas of deployment id.
+func listReplicas(e *Engine, id string) ([]deploy.Replica, error) {
+	all, err := e.Runtime.List()
+	if err != nil {
+		return nil, fmt.Errorf("list replicas: %w", err)
+	}
+	var out []deploy.Replica
+	for _, st := range all {
+		if st.Labels[labelDeployment] != id {
+			continue
+		}
+		ord, err1 := strconv.Atoi(st.Labels[labelOrdinal])
+		rev, err2 := strconv.Atoi(st.Labels[labelRevision])
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		out = append(out, deploy.Replica{Ordinal: ord, Revision: rev, ID: st.ID, Name: st.Name})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Ordinal < out[j].Ordinal })
+	return out, nil
+}
+
+// finish records the outcome: the replicas with their addresses, the
+// revision and template they run, the history, and on failure an error
+// saying which replica failed which check and what its log said last.
+func (d *deploymentChange) finish(out deploy.Outcome) providers.ApplyResourceChangeResponse {
+	withIPs(d.e, out.Replicas)
+	target := d.plan.Revision
+	tmpl, status := d.tmpls[target], revisionComplete
+	switch {
+	case out.Failure == nil:
+	case out.Revision != target:
+		status = revisionFailed
+	default:
+		status = revisionPartial
+	}
+	if _, err := d.hist.Find(target); target != d.previous || err != nil {
+		d.hist.record(target, tmpl, status, time.Now())
+	}
+	note, _ := knownString(attr(d.planned, "rollout"))
+	if out.Revision != target {
+		tmpl = d.tmpls[out.Revision]
+	}
+	var diags providers.Diagnostics
+	if out.Failure != nil {
+		note += "; " + failureNote(out)
+		diags = append(diags, failureDiagnostic(out, len(out.Replicas)))
+	}
+	v := withAttrs(d.planned, map[string]cty.Value{
+		"id": cty.StringVal(d.id), "revision": cty.NumberIntVal(int64(out.Revision)), "template": tmpl,
+		"replicas_status": statusList(out.Replicas), "addresses": addressesOf(out.Replicas), "rollout": cty.StringVal(note),
+	})
+	return providers.ApplyResourceChangeResponse{New: v, Private: d.hist.encode(), Diagnostics: diags}
+}
+
+// failureNote is what the rollout attribute says of a failure.
+func failureNote(out deploy.Outcome) string {
+	switch {
+	case out.RolledBack:
+		return fmt.Sprintf("failed (%s); rolled back to revision %d", out.Failure.Check, out.Revision)
+	case out.RollbackFailure != nil:
+		return fmt.Sprintf("failed (%s); the rollback to revision %d failed too (%s)", out.Failure.Check, out.Revision, out.RollbackFailure.Check)
+	}
+	return fmt.Sprintf("stopped after a failure (%s)", out.Failure.Check)
+}
+
+// failureDiagnostic says which replica failed which check, what became
+// of the rollout, and the last lines of the replica's log.
+func failureDiagnostic(out deploy.Outcome, left int) providers.Diagnostic {
+	f := out.Failure
+	var b strings.Builder
+	switch {
+	case out.RolledBack:
+		fmt.Fprintf(&b, "auto_rollback restored revision %d on all replicas", out.Revision)
+	case out.RollbackFailure != nil:
+		fmt.Fprintf(&b, "the rollback to revision %d failed too: %v", out.Revision, out.RollbackFailure)
+	default:
+		fmt.Fprintf(&b, "the rollout stopped with %d replica container(s) as recorded in replicas_status; the next plan shows what remains", left)
+	}
+	if len(f.Logs) > 0 && f.Replica != nil {
+		fmt.Fprintf(&b, "\nlast lines of %s's log:\n  %s", f.Replica.Name, strings.Join(f.Logs, "\n  "))
+	}
+	return providers.Diagnostic{Severity: providers.Error,
+		Summary: fmt.Sprintf("rollout of revision %d failed: %v", f.Revision, f), Detail: b.String()}
+}
+
+// withIPs fills each replica's address on its first network.
+func withIPs(e *Engine, reps []deploy.Replica) {
+	for i := range reps {
+		reps[i].IP = replicaIP(e, reps[i].ID)
+	}
+}
+
+func replicaIP(e *Engine, id string) string {
+	if e.Networks == nil || id == "" {
+		return ""
+	}
+	ep, err := e.Networks.Endpoint(id)
+	if err != nil || ep == nil || len(ep.Interfaces) == 0 {
+		return ""
+	}
+	return ep.Interfaces[0].IP.String()
+}
+
+// deleteDeployment removes every replica, recorded or only labelled.
+func deleteDeployment(ctx context.Context, e *Engine, req providers.ApplyResourceChangeRequest) providers.ApplyResourceChangeResponse {
+	var diags providers.Diagnostics
+	id, _ := knownString(attr(req.Prior, "id"))
+	reps, err := listReplicas(e, id)
+	if err != nil {
+		return providers.ApplyResourceChangeResponse{New: req.Prior, Private: req.Private, Diagnostics: diags.FromError(err)}
+	}
+	ops := &replicaOps{e: e}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	var left []deploy.Replica
+	for _, r := range reps {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := ops.Remove(ctx, r); err != nil {
+				mu.Lock()
+				diags, left = diags.FromError(fmt.Errorf("remove replica %s: %w", r.Name, err)), append(left, ops.Observe(r))
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if diags.HasErrors() {
+		return providers.ApplyResourceChangeResponse{New: withAttrs(req.Prior, map[string]cty.Value{"replicas_status": statusList(left)}),
+			Private: req.Private, Diagnostics: diags}
+	}
+	return providers.ApplyResourceChangeResponse{New: req.Planned}
+}
