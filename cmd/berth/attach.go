@@ -62,8 +62,11 @@ func (a *app) attach(cmd *cobra.Command, arg string, noStdin bool) error {
 	if errors.Is(err, runtime.ErrNotRunning) {
 		return fmt.Errorf("%s is not running", m.display())
 	}
+	if errors.Is(err, runtime.ErrNoTerminal) {
+		return fmt.Errorf("%s was not started with a terminal (berth run -t); berth logs -f %s follows its output", m.display(), m.ref())
+	}
 	if err != nil {
-		return fmt.Errorf("%s %w", m.display(), unwrapAll(err))
+		return fmt.Errorf("%s: %w", m.display(), err)
 	}
 	if detached {
 		fmt.Fprintln(a.stderr, "\r\nDetached; the container keeps running.")
@@ -90,16 +93,4 @@ func exitCodeOf(rt *runtime.Runtime, id string) error {
 		time.Sleep(20 * time.Millisecond)
 	}
 	return nil
-}
-
-// unwrapAll is the innermost message of err, without the container ID
-// the runtime puts first.
-func unwrapAll(err error) error {
-	for {
-		u := errors.Unwrap(err)
-		if u == nil {
-			return err
-		}
-		err = u
-	}
 }

@@ -30,7 +30,7 @@ func (r *Runtime) Attach(ctx context.Context, id string, o AttachOptions) (detac
 	case st.State != StateRunning:
 		return false, fmt.Errorf("%w: %s is %s", ErrNotRunning, id, st.State)
 	case !st.Spec.Tty:
-		return false, fmt.Errorf("container %s %w: only its output can be followed (logs -f)", id, errNoTerminal)
+		return false, fmt.Errorf("%w: %s", ErrNoTerminal, id)
 	}
 	conn, err := dialAttach(ctx, r.dir(id))
 	if err != nil {
@@ -69,7 +69,7 @@ func dialAttach(ctx context.Context, dir string) (net.Conn, error) {
 		return err
 	})
 	if errors.Is(err, unix.ECONNREFUSED) || errors.Is(err, os.ErrNotExist) {
-		return nil, errors.New("it is not attachable: it runs in the foreground of a berth run, or is stopping")
+		return nil, errors.New("nothing to attach to: it runs in the foreground of a berth run, or is stopping")
 	}
 	return conn, err
 }

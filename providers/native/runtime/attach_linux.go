@@ -4,7 +4,6 @@ package runtime
 
 import (
 	"encoding/binary"
-	"errors"
 	"io"
 	"net"
 	"os"
@@ -191,6 +190,3 @@ func unixSocketPath(dir, name string, fn func(path string) error) error {
 	defer d.Close()
 	return fn("/proc/self/fd/" + strconv.Itoa(int(d.Fd())) + "/" + name)
 }
-
-// errNoTerminal: attach needs a container started with a terminal.
-var errNoTerminal = errors.New("was not started with a terminal (tty)")

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"errors"
 	"io"
 	"os"
 	"time"
@@ -59,6 +60,9 @@ type Stats struct {
 	NetRx uint64 `json:"net_rx"`
 	NetTx uint64 `json:"net_tx"`
 }
+
+// ErrNoTerminal: Attach needs a container started with a terminal.
+var ErrNoTerminal = errors.New("container was not started with a terminal")
 
 // DefaultDetachKeys end an attach session: Ctrl-P Ctrl-Q, as in Docker.
 var DefaultDetachKeys = []byte{0x10, 0x11}
