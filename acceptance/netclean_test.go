@@ -87,6 +87,23 @@ func (w *workspace) assertNetClean() {
 			}
 		}
 	}
+	// The same through the administrator's tools, where installed.
+	for _, tool := range [][]string{{"nft", "list", "ruleset"}, {"iptables-save"}} {
+		if _, err := exec.LookPath(tool[0]); err != nil {
+			continue
+		}
+		out, _ := exec.Command(tool[0], tool[1:]...).CombinedOutput()
+		for _, id := range w.seen {
+			if len(id) >= 12 && strings.Contains(string(out), id[:12]) {
+				w.t.Errorf("%s still mentions container %s", strings.Join(tool, " "), id[:12])
+			}
+		}
+		for id := range w.nets.ids {
+			if strings.Contains(string(out), id[:12]) {
+				w.t.Errorf("%s still mentions network %s", strings.Join(tool, " "), id[:12])
+			}
+		}
+	}
 	if entries, err := os.ReadDir(filepath.Join(w.root, "netns")); err == nil && len(entries) > 0 {
 		w.t.Errorf("network namespaces left under %s: %d", filepath.Join(w.root, "netns"), len(entries))
 	}

@@ -154,7 +154,7 @@ container "client" {
 
 func TestPublishedPort(t *testing.T) {
 	w := newWorkspace(t)
-	lo, any := freeTCPPort(t), freeTCPPort(t)
+	lo := freeTCPPort(t)
 	w.config(busyboxImage() + fmt.Sprintf(`
 network "web" {}
 container "web" {
@@ -167,14 +167,21 @@ container "web" {
     host_ip   = "127.0.0.1"
   }
   port {
-    host      = %d
-    container = 80
+    container = 80 # every address, on a port berth chooses
   }
 }
-`, lo, any))
+`, lo))
 	w.ok("apply", "-auto-approve")
 	w.remember()
 	gw := w.stateResource("network.web")["gateway"].(string)
+	ports := w.stateResource("container.web")["port"].([]any)
+	any := int(ports[1].(map[string]any)["host"].(float64))
+	if any == 0 {
+		t.Fatalf("no host port recorded: %v", ports)
+	}
+	if res := w.berth("plan", "-detailed-exitcode"); res.code != 0 {
+		t.Errorf("plan after apply is not empty: %s", res)
+	}
 	for _, url := range []string{fmt.Sprintf("http://127.0.0.1:%d/", lo), fmt.Sprintf("http://%s:%d/", gw, any)} {
 		if body, err := httpGet(url); err != nil || body != "hello from berth\n" {
 			t.Errorf("GET %s: %q, %v", url, body, err)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/berthhq/berth/cmd/berth/views"
 	"github.com/berthhq/berth/planner"
@@ -15,6 +16,7 @@ func newApplyCmd(a *app) *cobra.Command {
 	var (
 		f           planFlags
 		autoApprove bool
+		w           watchFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "apply [flags] [PLANFILE]",
@@ -25,22 +27,47 @@ writing state after every finished change. Given a plan file saved by
 refuses if the state or the configuration changed since.
 
 The first Ctrl-C stops starting new changes and lets those in flight finish;
-a second one abandons them.`,
+a second one abandons them.
+
+With -watch, apply keeps converging after the first apply: every -interval
+it plans again (refreshing everything) and applies the corrections, such as
+deployment replicas that died beyond their restart policy or were deleted,
+printing each one, until SIGINT or SIGTERM (exit 0). Corrections are applied
+without asking; the state lock is held only while a round runs.`,
 		Example: `  berth apply
   berth apply -auto-approve -var 'replicas=3'
   berth plan -out=berth.plan && berth apply berth.plan
-  berth apply -replace=container.web`,
+  berth apply -replace=container.web
+  berth apply -auto-approve -watch -interval=5s`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
+				if w.watch {
+					return errors.New("-watch plans again every round; it cannot apply a saved plan file")
+				}
 				return a.applySaved(cmd, &f, args[0])
+			}
+			if w.watch {
+				return a.runWatch(cmd, &f, autoApprove, w.interval)
 			}
 			return a.runApply(cmd, &f, autoApprove)
 		},
 	}
 	f.register(cmd, true)
 	cmd.Flags().BoolVar(&autoApprove, "auto-approve", false, "apply without asking for approval")
+	w.register(cmd)
 	return cmd
+}
+
+// watchFlags are apply's -watch and -interval (see watch.go).
+type watchFlags struct {
+	watch    bool
+	interval time.Duration
+}
+
+func (w *watchFlags) register(cmd *cobra.Command) {
+	cmd.Flags().BoolVar(&w.watch, "watch", false, "after applying, keep converging every -interval until SIGINT or SIGTERM")
+	cmd.Flags().DurationVar(&w.interval, "interval", defaultWatchInterval, "how often -watch plans and corrects (e.g. 5s)")
 }
 
 // runApply plans, shows the plan, asks, and applies.

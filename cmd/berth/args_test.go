@@ -35,6 +35,9 @@ func TestRewriteArgs(t *testing.T) {
 		{"fmt flags", "fmt -check -diff -recursive", "fmt --check --diff --recursive"},
 		{"completion request", "__complete plan -target x", "__complete plan --target x"},
 		{"repeated target", "plan -target=a.b -target a.c -replace=a.d", "plan --target=a.b --target a.c --replace=a.d"},
+		{"run flags before the image", "run -rm -name x -e A=b img", "run --rm --name x -e A=b img"},
+		{"run command is the container's", "run -rm img find -name x -rm", "run --rm img find -name x -rm"},
+		{"global root", "-root /r run -rm img", "--root /r run --rm img"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -9,5 +9,8 @@
 // rewriteArgs.
 //
 // Exit codes follow LANGUAGE.md §9: 0 success, 1 error, 2 only for
-// plan -detailed-exitcode with changes.
+// plan -detailed-exitcode with changes. berth run exits as docker run
+// does: with the container's code, 125 for its own errors before the
+// container runs, 126 or 127 when the container's command cannot be
+// executed or found.
 package main

@@ -22,8 +22,11 @@ func lifecycleCmd(a *app, use, short, long string, act func(o *ops, m *member, t
 		ValidArgsFunction: completeManyContainers,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			timeout := time.Duration(seconds) * time.Second
-			if seconds < 0 {
-				timeout = 0 // the container's stop_timeout
+			switch {
+			case seconds < 0:
+				timeout = 0 // the runtime takes the container's stop_timeout
+			case seconds == 0:
+				timeout = time.Nanosecond // the stop signal, then SIGKILL at once
 			}
 			return a.eachMember(cmd, args, func(o *ops, m *member) error { return act(o, m, timeout) })
 		},

@@ -102,6 +102,9 @@ func (o *ops) fillStatus(ms []*member) error {
 			return fmt.Errorf("status of %s: %w", m.Addr, err)
 		}
 		m.Status = st
+		if st != nil && st.Name != "" {
+			m.Name = st.Name
+		}
 	}
 	return nil
 }

@@ -157,8 +157,12 @@ func (a *app) runContainer(cmd *cobra.Command, f *runFlags, ref string, command 
 		return nil
 	}
 	code, err := e.Runtime.RunForeground(ctx, spec, a.foregroundIO(f, fg))
-	if err != nil {
+	var ee *runtime.ExecError
+	switch {
+	case err != nil && (code < 0 || errors.As(err, &ee)):
 		return runStartError(err)
+	case err != nil: // it ran; cleaning up after it failed
+		a.warnf("%s", err)
 	}
 	if code != 0 {
 		return exitCode(code)
@@ -187,11 +191,8 @@ func (a *app) prepareRun(ctx context.Context, cmd *cobra.Command, f *runFlags, r
 	if err != nil {
 		return nil, runtime.Spec{}, err
 	}
-	name := f.name
-	if name == "" {
-		name = generateName()
-	}
-	if err := nameFree(e.Runtime, name); err != nil {
+	name, err := pickName(e.Runtime, f.name)
+	if err != nil {
 		return nil, runtime.Spec{}, err
 	}
 	spec, err := f.runSpec(e, img, newRunID(), name, command, a.env)
@@ -202,30 +203,37 @@ func (a *app) prepareRun(ctx context.Context, cmd *cobra.Command, f *runFlags, r
 func (a *app) runImage(ctx context.Context, e *native.Engine, f *runFlags, ref string) (*image.Image, error) {
 	policy := image.Policy(f.pull)
 	if policy != image.PullAlways && f.platform == "" {
+		// The fast path: the store by ref or ID, no pull machinery.
 		img, err := e.Images.Get(ref)
-		if err == nil || !errors.Is(err, image.ErrNotFound) {
+		switch {
+		case err == nil || !errors.Is(err, image.ErrNotFound):
 			return img, err
+		case policy == image.PullNever:
+			return nil, fmt.Errorf("image %s is not in the store, and --pull is never", ref)
 		}
-	}
-	if policy == image.PullNever {
-		return nil, fmt.Errorf("image %s is not in the store, and --pull is never", ref)
-	}
-	if policy == image.PullMissing {
 		fmt.Fprintf(a.stderr, "Unable to find image %s locally\n", ref)
 	}
 	return a.pullImage(ctx, e.Images, ref, image.PullOptions{Platform: f.platform, Policy: policy}, a.stderr)
 }
 
-// nameFree refuses a name another container has.
-func nameFree(rt *runtime.Runtime, name string) error {
+// pickName returns the name asked for, refusing one another container
+// has, or else a generated one no container has.
+func pickName(rt *runtime.Runtime, name string) (string, error) {
 	list, err := rt.List()
 	if err != nil {
-		return fmt.Errorf("list containers: %w", err)
+		return "", fmt.Errorf("list containers: %w", err)
 	}
+	used := map[string]*runtime.Status{}
 	for _, st := range list {
-		if st.Name == name {
-			return fmt.Errorf("the name %q is already used by container %s (%s); remove it or choose another name", name, shortID(st.ID), st.State)
-		}
+		used[st.Name] = st
 	}
-	return nil
+	if name == "" {
+		for name = generateName(); used[name] != nil; name = generateName() {
+		}
+		return name, nil
+	}
+	if st := used[name]; st != nil {
+		return "", fmt.Errorf("the name %q is already used by container %s (%s); remove it or choose another name", name, shortID(st.ID), st.State)
+	}
+	return name, nil
 }

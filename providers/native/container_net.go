@@ -92,8 +92,10 @@ func portOf(p cty.Value) (network.Port, error) {
 
 // attachContainer gives a container its networking before it starts:
 // for network_mode bridge an endpoint on its networks, with spec's
-// namespace, /etc/hosts and resolv.conf set to match.
-func attachContainer(ctx context.Context, e *Engine, v cty.Value, spec *runtime.Spec) (*network.Endpoint, error) {
+// namespace, /etc/hosts and resolv.conf set to match. groups are extra
+// names it shares with others (a deployment's replicas pass the
+// deployment's name, which then resolves to all of them).
+func attachContainer(ctx context.Context, e *Engine, v cty.Value, spec *runtime.Spec, groups ...string) (*network.Endpoint, error) {
 	switch networkMode(v) {
 	case modeHost:
 		spec.Network = runtime.NetworkMode{Mode: runtime.NetworkHost}
@@ -109,6 +111,7 @@ func attachContainer(ctx context.Context, e *Engine, v cty.Value, spec *runtime.
 	if cfg.Hostname == "" {
 		cfg.Hostname = spec.Hostname
 	}
+	cfg.Groups = groups
 	ep, err := e.Networks.Attach(ctx, cfg)
 	if err != nil {
 		return nil, err

@@ -77,6 +77,10 @@ func updateContainer(ctx context.Context, e *Engine, req providers.ApplyResource
 		return providers.ApplyResourceChangeResponse{New: req.Prior, Diagnostics: diags.FromError(err)}
 	}
 	if !isUp(st.State) {
+		// After a reboot its network namespace is gone: make it again.
+		if _, err := e.Networks.Restore(ctx, id); err != nil {
+			return providers.ApplyResourceChangeResponse{New: withNetworkAttrs(e, containerValue(req.Planned, st), id), Diagnostics: diags.FromError(err)}
+		}
 		if err := e.Runtime.Start(ctx, id); err != nil {
 			return providers.ApplyResourceChangeResponse{New: containerValue(req.Planned, st), Diagnostics: diags.FromError(fmt.Errorf("start container: %w", err))}
 		}

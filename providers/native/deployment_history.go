@@ -164,13 +164,19 @@ func (h *History) record(n int, tmpl cty.Value, status string, now time.Time) {
 	}
 }
 
-// setStatus changes a recorded revision's status.
-func (h *History) setStatus(n int, status string) {
-	for i := range h.Revisions {
-		if h.Revisions[i].Revision == n {
-			h.Revisions[i].Status = status
+// sameAs says which recorded revision has template tmpl, for the
+// rollout note: " (the template of revision N)", or "".
+func (h *History) sameAs(tmpl cty.Value) string {
+	js, err := ctyjson.Marshal(tmpl, templateType())
+	if err != nil {
+		return ""
+	}
+	for i := len(h.Revisions) - 1; i >= 0; i-- {
+		if string(h.Revisions[i].Template) == string(js) {
+			return fmt.Sprintf(" (the template of revision %d)", h.Revisions[i].Revision)
 		}
 	}
+	return ""
 }
 
 // templateType is the implied type of the deployment template block.

@@ -52,7 +52,7 @@ func planDeployment(prior, planned cty.Value, private []byte) (cty.Value, provid
 		next := hist.Next(intOf(attr(prior, "revision")))
 		set["revision"] = cty.NumberIntVal(int64(next))
 		unknown("replicas_status", "addresses")
-		set["rollout"] = cty.StringVal(rollingNote(planned, next, n))
+		set["rollout"] = cty.StringVal(rollingNote(planned, next, n) + hist.sameAs(tmpl))
 	case !nKnown:
 		unknown("replicas_status", "addresses", "rollout")
 	default:
@@ -138,7 +138,19 @@ func rollingNote(planned cty.Value, revision, n int) string {
 		return fmt.Sprintf("rolling update to revision %d", revision)
 	}
 	return fmt.Sprintf("rolling update to revision %d of %d replica(s): max_surge %d, max_unavailable %d, min_ready %s, progress_deadline %s, auto_rollback %t",
-		revision, n, s.Budget.Surge, s.Budget.Unavailable, s.MinReady, s.Deadline, s.autoRollback)
+		revision, n, s.Budget.Surge, s.Budget.Unavailable, shortDuration(s.MinReady), shortDuration(s.Deadline), s.autoRollback)
+}
+
+// shortDuration prints 10m rather than 10m0s.
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }
 
 func knownInt(v cty.Value) (int, bool) {

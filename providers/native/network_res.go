@@ -67,6 +67,11 @@ func readNetwork(e *Engine, req providers.ReadResourceRequest) providers.ReadRes
 	if id, _ := knownString(attr(req.Prior, "id")); id != "" && id != n.ID {
 		return providers.ReadResourceResponse{New: cty.NullVal(req.Prior.Type())} // replaced behind berth's back
 	}
+	if ok, err := e.Networks.BridgeExists(n); err == nil && !ok {
+		// Its bridge was deleted: the plan makes the network again (the
+		// record, addresses and containers stay; apply rejoins them).
+		return providers.ReadResourceResponse{New: cty.NullVal(req.Prior.Type())}
+	}
 	return providers.ReadResourceResponse{New: networkValue(req.Prior, n), Private: req.Private}
 }
 

@@ -90,7 +90,7 @@ func (r *rollout) removeWithinBudget() {
 		}
 		switch {
 		case !r.available(m):
-			r.remove(m, "replaced")
+			r.remove(m, "not ready")
 		case allowed > 0:
 			allowed--
 			r.remove(m, "replaced")
@@ -167,6 +167,7 @@ func (r *rollout) start(m *member) {
 func (r *rollout) remove(m *member, why string) {
 	m.busy, m.removing = true, true
 	rep := m.Replica
+	r.e.Progress(fmt.Sprintf("%s: stopping revision %d (%s; %s)", r.e.Label(m.Ordinal), m.Revision, m.Name, why))
 	r.run(m, "remove:"+why, func() (Replica, error) { return rep, r.e.Ops.Remove(r.ctx, rep) })
 }
 
@@ -211,7 +212,7 @@ func (r *rollout) finish(res result) {
 		r.setFailure(&Failure{Revision: m.Revision, Ordinal: m.Ordinal, Check: CheckRemove, Reason: res.err.Error()})
 	default:
 		r.drop(m)
-		r.e.Progress(fmt.Sprintf("%s: removed revision %d (%s; %s)", label, m.Revision, m.Name, res.op[len("remove:"):]))
+		r.e.Progress(fmt.Sprintf("%s: removed revision %d (%s)", label, m.Revision, m.Name))
 	}
 }
 

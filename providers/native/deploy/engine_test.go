@@ -138,23 +138,25 @@ func TestOrdering(t *testing.T) {
 		t.Errorf("events %q, want %q", f.events, want)
 	}
 	joined := strings.Join(progress, "\n")
-	for _, line := range []string{"#0: started revision 2 as web-0-r2", "#0: revision 2 healthy (1/2)", "#0: removed revision 1 (web-0; replaced)", "#1: revision 2 healthy (2/2)"} {
+	for _, line := range []string{"#0: started revision 2 as web-0-r2", "#0: revision 2 healthy (1/2)", "#0: stopping revision 1 (web-0; replaced)", "#0: removed revision 1 (web-0)", "#1: revision 2 healthy (2/2)"} {
 		if !strings.Contains(joined, line) {
 			t.Errorf("progress lacks %q:\n%s", line, joined)
 		}
 	}
 }
 
+// TestMinReady: a new replica counts once ready for min_ready, even
+// when the runtime remembers less than min_ready of health checks.
 func TestMinReady(t *testing.T) {
 	target := Target{Replicas: 1, Revision: 2, Budget: Budget{1, 0}, MinReady: 3 * time.Second, Deadline: time.Minute}
-	f := newFake(t, target, map[int]behaviour{1: {}, 2: {readyAt: 500 * time.Millisecond}})
+	f := newFake(t, target, map[int]behaviour{1: {}, 2: {health: true, readyAt: 500 * time.Millisecond, window: 500 * time.Millisecond}})
 	start := f.clock.now
 	out := f.engine(nil).Run(context.Background(), Plan{Target: target}, f.existing(1, 1))
 	if out.Failure != nil {
 		t.Fatal(out.Failure)
 	}
-	if took := f.clock.now.Sub(start); took < 3500*time.Millisecond {
-		t.Errorf("old replica removed after %s, before the new one was ready for min_ready", took)
+	if took := f.clock.now.Sub(start); took < 3500*time.Millisecond || took > 4*time.Second {
+		t.Errorf("old replica removed after %s, want once the new one was ready for min_ready (3.5s)", took)
 	}
 }
 

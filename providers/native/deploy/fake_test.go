@@ -28,6 +28,9 @@ type behaviour struct {
 	readyAt   time.Duration // ready this long after creation; < 0: never
 	unhealthy time.Duration // > 0: unhealthy from then on
 	exitAt    time.Duration // > 0: the process exits then
+	// window > 0: the runtime only remembers checks this recent, so
+	// ReadySince slides (as with the supervisor's last 5 results).
+	window    time.Duration
 	createErr error
 }
 
@@ -151,6 +154,9 @@ func (f *fakeOps) Observe(r Replica) Replica {
 			o.Health = HealthHealthy
 		}
 		o.ReadySince = fr.created.Add(b.readyAt)
+		if b.window > 0 && o.ReadySince.Before(f.clock.now.Add(-b.window)) {
+			o.ReadySince = f.clock.now.Add(-b.window)
+		}
 	}
 	return o
 }

@@ -119,7 +119,7 @@ func (f *Failure) Error() string {
 	case CheckStart:
 		b.WriteString("did not keep running: ")
 	case CheckDeadline:
-		fmt.Fprintf(&b, "made no progress within the progress deadline: ")
+		b.WriteString("did not become available within the progress deadline: ")
 	case CheckInterrupted:
 		b.WriteString("rollout interrupted: ")
 	default:

@@ -37,12 +37,11 @@ func (r *rollout) observe() {
 	kept := r.ms[:0]
 	for _, m := range r.ms {
 		if !m.busy && !m.removing {
+			wasReady, since := m.Ready(), m.ReadySince
 			o := r.e.Ops.Observe(m.Replica)
 			o.Ordinal, o.Revision = m.Ordinal, m.Revision
 			m.Replica = o
-			if m.Ready() && m.ReadySince.IsZero() {
-				m.ReadySince = now
-			}
+			m.ReadySince = readySince(m.Replica, wasReady, since, now)
 			if m.State == StateMissing {
 				continue
 			}
@@ -50,6 +49,20 @@ func (r *rollout) observe() {
 		kept = append(kept, m)
 	}
 	r.ms = kept
+}
+
+// readySince keeps the earliest moment a replica that stayed ready was
+// seen ready: the runtime may only remember its recent health checks.
+func readySince(r Replica, wasReady bool, since, now time.Time) time.Time {
+	switch {
+	case !r.Ready():
+		return time.Time{}
+	case wasReady && !since.IsZero() && (r.ReadySince.IsZero() || since.Before(r.ReadySince)):
+		return since
+	case r.ReadySince.IsZero():
+		return now
+	}
+	return r.ReadySince
 }
 
 // check fails the rollout on a broken new replica or a passed deadline,
@@ -107,11 +120,11 @@ func (r *rollout) brokenNew(m *member) *Failure {
 // revision that is not available.
 func (r *rollout) deadlinePassed() {
 	f := &Failure{Revision: r.t.Revision, Ordinal: -1, Check: CheckDeadline,
-		Reason: fmt.Sprintf("%d of %d replicas available after %s", r.served(), r.t.Replicas, r.t.Deadline)}
+		Reason: fmt.Sprintf("only %d of %d replicas available after %s", r.served(), r.t.Replicas, r.t.Deadline)}
 	for _, m := range r.ms {
 		if m.Revision == r.t.Revision && m.Ordinal < r.t.Replicas && !m.counted && !m.removing {
 			f.Ordinal = m.Ordinal
-			f.Reason = fmt.Sprintf("no progress for %s; it is %s", r.t.Deadline, describe(m.Replica))
+			f.Reason = fmt.Sprintf("not available after %s; it is %s", r.t.Deadline, describe(m.Replica))
 			r.fail(m, f)
 			return
 		}

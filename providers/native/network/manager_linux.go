@@ -203,8 +203,43 @@ func (m *Manager) setupNetwork(rec *netRecord) error {
 		if err := m.nft.addNetwork(&rec.Network); err != nil {
 			return err
 		}
+		rejoin(h, rec)
 	}
 	return nil
+}
+
+// rejoin puts the members' veths back on a bridge made again (deleted
+// behind berth's back, the bridge let its ports go, and they live on).
+func rejoin(h *netlink.Handle, rec *netRecord) {
+	br, err := h.LinkByName(rec.Bridge)
+	if err != nil {
+		return
+	}
+	for _, mb := range rec.Members {
+		if l, err := h.LinkByName(mb.Veth); err == nil {
+			_ = h.LinkSetMaster(l, br)
+		}
+	}
+}
+
+// BridgeExists reports whether the network's bridge is there (refresh
+// treats a network whose bridge went as gone; Create makes it again).
+func (m *Manager) BridgeExists(n *Network) (bool, error) {
+	h, err := m.handle()
+	if err != nil {
+		return false, err
+	}
+	defer h.Delete()
+	l, err := h.LinkByName(n.Bridge)
+	if err != nil {
+		var nf netlink.LinkNotFoundError
+		if errors.As(err, &nf) {
+			return false, nil
+		}
+		return false, err
+	}
+	_, ok := l.(*netlink.Bridge)
+	return ok, nil
 }
 
 // Remove deletes a network: its rules, bridge and record. Members whose

@@ -120,3 +120,93 @@ func TestAttachConnectivity(t *testing.T) {
 	}
 	assertNoTables(t, h)
 }
+
+func TestRepairDeletedBridge(t *testing.T) {
+	h := newTestHost(t)
+	n, err := h.m.Create(ctx, Config{Name: "fragile"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := h.attach("r1rrrrrrrrrrrrrr", "a", "fragile")
+	b := h.attach("r2rrrrrrrrrrrrrr", "b", "fragile")
+	serve(t, b.NetNS, ":8080")
+	nl := h.handle()
+	defer nl.Delete()
+	if err := deleteLink(nl, n.Bridge); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := h.m.BridgeExists(n); ok || err != nil {
+		t.Fatalf("bridge exists after deletion: %v, %v", ok, err)
+	}
+	again, err := h.m.Create(ctx, Config{Name: "fragile"})
+	if err != nil || again.ID != n.ID {
+		t.Fatalf("repair: %+v, %v", again, err)
+	}
+	if got, err := dial(a.NetNS, b.Interfaces[0].IP.String()+":8080"); err != nil || got == "" {
+		t.Errorf("after the repair, a -> b: %q, %v", got, err)
+	}
+	for _, ep := range []*Endpoint{a, b} {
+		if _, err := h.m.Detach(ctx, ep.ContainerID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := h.m.Remove(ctx, "fragile", nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestRestoreAfterReboot clears what a reboot clears (interfaces, rules,
+// namespace mounts), keeps the records, and restores.
+func TestRestoreAfterReboot(t *testing.T) {
+	h := newTestHost(t)
+	n, err := h.m.Create(ctx, Config{Name: "persist"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := h.attach("s1ssssssssssssss", "a", "persist")
+	b, err := h.m.Attach(ctx, EndpointConfig{ContainerID: "s2ssssssssssssss", Name: "b",
+		Attachments: []Attachment{{Network: "persist"}}, Ports: []Port{publishOn("127.0.0.1", 18080, 8080)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ep, err := h.m.Restore(ctx, a.ContainerID); err != nil || ep == nil {
+		t.Fatalf("restore of a live endpoint: %v, %v", ep, err)
+	}
+	// The "reboot".
+	nl := h.handle()
+	defer nl.Delete()
+	for _, l := range []string{a.Interfaces[0].HostVeth, b.Interfaces[0].HostVeth, n.Bridge} {
+		if err := deleteLink(nl, l); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, ns := range []string{a.NetNS, b.NetNS} {
+		if err := removeNetNS(ns); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := h.m.nft.deleteTables(); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{a.ContainerID, b.ContainerID} {
+		if _, err := h.m.Restore(ctx, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	serve(t, b.NetNS, ":8080")
+	if got, err := dial(a.NetNS, b.Interfaces[0].IP.String()+":8080"); err != nil || got == "" {
+		t.Errorf("a -> b after restore: %q, %v", got, err)
+	}
+	if got, err := dial(h.ns, "127.0.0.1:18080"); err != nil || got == "" {
+		t.Errorf("published port after restore: %q, %v", got, err)
+	}
+	for _, ep := range []*Endpoint{a, b} {
+		if _, err := h.m.Detach(ctx, ep.ContainerID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := h.m.Remove(ctx, "persist", nil); err != nil {
+		t.Fatal(err)
+	}
+	assertNoTables(t, h)
+}

@@ -2,9 +2,11 @@ package network
 
 import (
 	"errors"
+	"net"
 	"net/netip"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/nftables"
 	"github.com/google/nftables/expr"
@@ -140,6 +142,63 @@ func TestDockerForwardDrop(t *testing.T) {
 		}
 	}
 	if err := h.m.Remove(ctx, "app", nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestPublishedUDPPort(t *testing.T) {
+	h := newTestHost(t)
+	if _, err := h.m.Create(ctx, Config{Name: "dns"}); err != nil {
+		t.Fatal(err)
+	}
+	p := Port{Protocol: "udp", HostIP: netip.MustParseAddr("127.0.0.1"), HostPort: 15353, ContainerPort: 53}
+	ep, err := h.m.Attach(ctx, EndpointConfig{ContainerID: "u1uuuuuuuuuuuuuu", Name: "dns",
+		Attachments: []Attachment{{Network: "dns"}}, Ports: []Port{p}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var conn net.PacketConn
+	if err := inNetNS(ep.NetNS, func() error {
+		var err error
+		conn, err = net.ListenPacket("udp4", ":53")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	go func() {
+		buf := make([]byte, 64)
+		for i := 0; i < 5; i++ { // bounded: the test sends one datagram
+			n, from, err := conn.ReadFrom(buf)
+			if err != nil {
+				return
+			}
+			_, _ = conn.WriteTo(append([]byte("echo "), buf[:n]...), from)
+		}
+	}()
+	var reply string
+	err = inNetNS(h.ns, func() error {
+		c, err := net.Dial("udp4", "127.0.0.1:15353")
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		_ = c.SetDeadline(time.Now().Add(2 * time.Second))
+		if _, err := c.Write([]byte("ping")); err != nil {
+			return err
+		}
+		buf := make([]byte, 64)
+		n, err := c.Read(buf)
+		reply = string(buf[:n])
+		return err
+	})
+	if err != nil || reply != "echo ping" {
+		t.Errorf("udp to 127.0.0.1:15353: %q, %v", reply, err)
+	}
+	if _, err := h.m.Detach(ctx, ep.ContainerID); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.m.Remove(ctx, "dns", nil); err != nil {
 		t.Fatal(err)
 	}
 }

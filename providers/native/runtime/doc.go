@@ -39,6 +39,20 @@
 //	rt.WriteHosts(id, entries); rt.WriteResolvConf(id, rc) // for networks, seen live
 //	paths, _ := rt.Logs(id)             // oldest first
 //	rt.Remove(ctx, id, force)           // idempotent; leaves no mount, cgroup or process
+//	code, err := rt.RunForeground(ctx, spec, runtime.ForegroundIO{...}) // docker run without -d
+//
+// RunForeground runs a container in the calling process, without a
+// supervisor: same spec, same hardening, the main process's streams
+// connected to the caller (pipes, or a pseudo-terminal with Tty whose
+// size follows the caller's terminal), signals forwarded, and its exit
+// code returned. While it runs the caller holds the supervisor lock and
+// answers stop and kill on the control socket, so Status, List, Stop,
+// Kill and Remove treat it like any other container. Afterwards it is
+// gone (Spec.AutoRemove) or recorded as exited, without logs. A command
+// that cannot be found or executed is an *ExecError (127 or 126, as in
+// Docker), from Create too. Spec.AutoRemove makes a supervisor remove
+// its container once it has exited for good. PrimeStart, called early,
+// takes the cgroup attach's RCU grace period off a start's critical path.
 //
 // MergeImageConfig combines an image's config with a container's
 // settings by Docker's rules into Spec's process fields.
@@ -102,7 +116,9 @@
 // Docker's 14 default capabilities (CapEff 00000000a80425fb) in the
 // bounding, effective and permitted sets, none inheritable or ambient,
 // changed by CapAdd/CapDrop ("ALL" supported); moby's default seccomp
-// profile; no_new_privs; masked /proc and /sys paths and read-only /proc
+// profile, less the x32 ABI and, for images without 32-bit programs, the
+// 32-bit one (killed rather than filtered; see trimArchitectures);
+// no_new_privs; masked /proc and /sys paths and read-only /proc
 // paths; /sys read-only; the default device allow-list and device nodes;
 // mount, UTS, IPC, PID and cgroup namespaces, and a network namespace
 // unless the network mode is host; only stdin, stdout and stderr open in

@@ -36,7 +36,9 @@ import (
 //
 // A command that cannot be found or executed returns 127 or 126 and an
 // *ExecError (the record, without AutoRemove, says so); any other failure
-// to start returns -1 and the error, and leaves nothing behind.
+// to start returns -1 and the error, and leaves nothing behind. A
+// container that ran but could not be cleaned up after returns its exit
+// code with the error.
 func (r *Runtime) RunForeground(ctx context.Context, s Spec, fio ForegroundIO) (int, error) {
 	if !seccomp.Enabled {
 		return -1, ErrNoSeccomp

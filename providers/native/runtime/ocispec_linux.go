@@ -89,7 +89,7 @@ func ociSpec(dir string, s Spec, u execUser) (*specs.Spec, error) {
 	if spec.Linux.Seccomp, err = mobyseccomp.GetDefaultProfile(spec); err != nil {
 		return nil, fmt.Errorf("default seccomp profile: %w", err)
 	}
-	withoutX32(spec.Linux.Seccomp)
+	trimArchitectures(spec.Linux.Seccomp, spec.Root.Path, s.Args)
 	return spec, nil
 }
 
