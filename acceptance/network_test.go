@@ -277,3 +277,34 @@ container "in" {
 		t.Errorf("container on an internal network has a way out:\n%s", inLog)
 	}
 }
+
+// TestGroupName: containers labelled with one group (as a deployment
+// labels its replicas) are all found under the group's name.
+func TestGroupName(t *testing.T) {
+	w := newWorkspace(t)
+	w.config(busyboxImage() + `
+network "svc" {}
+container "api" {
+  count   = 2
+  image   = image.busybox.id
+  command = ["sleep", "1000"]
+  labels  = { "berth.network.group" = "api" }
+  network { name = network.svc.name }
+}
+container "client" {
+  image      = image.busybox.id
+  command    = ["sleep", "1000"]
+  network { name = network.svc.name }
+  depends_on = [container.api]
+}
+`)
+	w.ok("apply", "-auto-approve")
+	w.remember()
+	hosts := hostsOf(t, w, w.stateResource("container.client")["id"].(string))
+	for i := range 2 {
+		ip := w.stateResource(fmt.Sprintf("container.api[%d]", i))["ip_addresses"].(map[string]any)["svc"].(string)
+		if want := fmt.Sprintf("%s\tapi-%d api\n", ip, i); !strings.Contains(hosts, want) {
+			t.Errorf("client's /etc/hosts lacks %q:\n%s", want, hosts)
+		}
+	}
+}

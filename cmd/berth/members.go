@@ -92,6 +92,7 @@ func (p portAttr) String() string {
 type replicaAttr struct {
 	Ordinal int    `json:"ordinal"`
 	ID      string `json:"id"`
+	Name    string `json:"name"`
 	Node    string `json:"node"`
 	Status  string `json:"status"`
 	IP      string `json:"ip"`
@@ -125,9 +126,13 @@ func membersOf(r *state.Resource) ([]*member, error) {
 		if node == "" {
 			node = r.Node
 		}
+		name := rs.Name
+		if name == "" {
+			name = attrs.Name + "-" + strconv.Itoa(rs.Ordinal)
+		}
 		out = append(out, &member{
 			Addr: r.Addr.String() + "#" + strconv.Itoa(rs.Ordinal), Res: r, Replica: rs.Ordinal,
-			ID: rs.ID, Name: attrs.Name + "-" + strconv.Itoa(rs.Ordinal), Node: node, Ports: ports, IP: rs.IP,
+			ID: rs.ID, Name: name, Node: node, Ports: ports, IP: rs.IP,
 		})
 	}
 	return out, nil

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/berthhq/berth/spec"
@@ -64,9 +65,11 @@ func completeContainers(cmd *cobra.Command, args []string, toComplete string) ([
 	return withPrefix(containerAddresses(completionDir(cmd)), toComplete, ""), cobra.ShellCompDirectiveNoFileComp
 }
 
-// completeManyContainers completes every argument as a container address.
+// completeManyContainers completes every argument as a container
+// address, leaving out those already given.
 func completeManyContainers(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-	return withPrefix(containerAddresses(completionDir(cmd)), toComplete, ""), cobra.ShellCompDirectiveNoFileComp
+	all := slices.DeleteFunc(containerAddresses(completionDir(cmd)), func(s string) bool { return slices.Contains(args, s) })
+	return withPrefix(all, toComplete, ""), cobra.ShellCompDirectiveNoFileComp
 }
 
 // completeCopy completes berth cp's arguments: ADDRESS: forms, or host

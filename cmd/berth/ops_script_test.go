@@ -29,6 +29,7 @@ func TestOpsScripts(t *testing.T) {
 			"rmcontainer": rmContainer,
 			"waitmatch":   waitMatch,
 			"waitlogs":    waitLogs,
+			"waitstate":   waitState,
 		},
 		Condition: scriptCondition,
 		Setup:     removeContainersAfter,
@@ -36,11 +37,19 @@ func TestOpsScripts(t *testing.T) {
 }
 
 // scriptMembers are the containers berth.state records for address (a
-// container, a replica, or every replica of a deployment).
+// container, a replica, or every replica of a deployment), or the
+// container of that name outside the state.
 func scriptMembers(ts *testscript.TestScript, address string) []*member {
 	st, err := state.Open(ts.MkAbs("berth.state")).Read()
 	ts.Check(err)
+	list, err := scriptRuntime(ts).List()
+	ts.Check(err)
 	var out []*member
+	for _, c := range list {
+		if c.Name == address {
+			out = append(out, &member{Addr: "-", ID: c.ID, Name: c.Name})
+		}
+	}
 	for _, r := range st.Resources {
 		ms, err := membersOf(r)
 		ts.Check(err)
@@ -122,4 +131,34 @@ func waitMatch(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	data, _ := os.ReadFile(ts.MkAbs(args[0]))
 	ts.Fatalf("%s does not match %q:\n%s", args[0], args[1], data)
+}
+
+// waitState is "waitstate ADDRESS STATE": it waits until the runtime
+// reports every container of ADDRESS in STATE (running, exited, ...), or
+// with that health (healthy, unhealthy).
+func waitState(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: waitstate ADDRESS STATE")
+	}
+	rt := scriptRuntime(ts)
+	ms := scriptMembers(ts, args[0])
+	last := ""
+	for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		done := true
+		for _, m := range ms {
+			st, err := rt.Status(m.ID)
+			ts.Check(err)
+			last = st.State
+			if args[1] == runtime.HealthHealthy || args[1] == runtime.HealthUnhealthy {
+				last = st.Health
+			}
+			if last != args[1] {
+				done = false
+			}
+		}
+		if done {
+			return
+		}
+	}
+	ts.Fatalf("%s is %s, not %s", args[0], last, args[1])
 }

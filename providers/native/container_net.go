@@ -20,6 +20,11 @@ const (
 	modeHost   = "host"
 )
 
+// labelNetGroup, on a container, names a group it shares with others
+// (a deployment labels its replicas with its name): on every network the
+// group's name resolves to all of them.
+const labelNetGroup = "berth.network.group"
+
 // envResolvConf names a file whose content every container on a berth
 // network gets as /etc/resolv.conf instead of the host's resolvers.
 const envResolvConf = "BERTH_RESOLV_CONF"
@@ -112,6 +117,9 @@ func attachContainer(ctx context.Context, e *Engine, v cty.Value, spec *runtime.
 		cfg.Hostname = spec.Hostname
 	}
 	cfg.Groups = groups
+	if g := stringMap(attr(v, "labels"))[labelNetGroup]; g != "" {
+		cfg.Groups = append(cfg.Groups, g)
+	}
 	ep, err := e.Networks.Attach(ctx, cfg)
 	if err != nil {
 		return nil, err

@@ -264,3 +264,18 @@ func TestExitFailsAtOnce(t *testing.T) {
 		t.Errorf("failed after %s", took)
 	}
 }
+
+// TestProvenReplicaDiesLater: a new replica that has been available and
+// dies while the rollout goes on is started again, not a failure.
+func TestProvenReplicaDiesLater(t *testing.T) {
+	target := Target{Replicas: 4, Revision: 2, Budget: Budget{1, 0}, MinReady: 500 * time.Millisecond, Deadline: time.Minute}
+	f := newFake(t, target, map[int]behaviour{1: {}, 2: {readyAt: 100 * time.Millisecond, exitAt: 2 * time.Second}})
+	out := f.engine(nil).Run(context.Background(), Plan{Target: target, Previous: 1, AutoRollback: true}, f.existing(4, 1))
+	if out.Failure != nil {
+		t.Fatalf("rollout failed: %v", out.Failure)
+	}
+	wantAll(t, out.Replicas, 4, 2)
+	if !slices.Contains(f.events, "start 0 r2") {
+		t.Errorf("replica 0 was not started again: %q", f.events)
+	}
+}

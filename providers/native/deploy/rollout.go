@@ -12,8 +12,9 @@ type member struct {
 	Replica
 	busy     bool // an operation on it is in flight
 	removing bool // its removal has started: it counts for nothing
-	// fresh replicas were created or started by this rollout: they must
-	// pass min_ready, and failing them fails the rollout.
+	// fresh replicas were created or started by this rollout and have
+	// not been available yet: they must pass min_ready, and failing
+	// before that fails the rollout.
 	fresh   bool
 	counted bool // available and announced as such
 }
@@ -83,7 +84,8 @@ func (r *rollout) check() {
 		case m.counted && !m.Ready():
 			m.counted = false
 		case !m.counted && m.Ready() && (!m.fresh || now.Sub(m.ReadySince) >= r.t.MinReady):
-			m.counted = true
+			// Proven: should it die later, it is restored, not failed.
+			m.counted, m.fresh = true, false
 			r.lastProgress = now
 			what := "running"
 			if m.Health == HealthHealthy {

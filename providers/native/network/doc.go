@@ -15,8 +15,10 @@
 //	})
 //	// start the container in ep.NetNS, then:
 //	m.SyncHosts(ctx, ep.Networks(), write)  // every member's /etc/hosts entries
+//	m.Restore(ctx, id)                      // after a reboot: make it all again from the records
 //	m.Detach(ctx, id)                       // everything Attach made, idempotent
 //	m.Remove(ctx, "backend", exists)        // bridge, rules, record
+//	network.CheckPort(port, ctrID)          // is a host port free (plan time)?
 //
 // An attachment to DefaultNetwork creates that network on first use, and
 // the last Detach from it removes it again.
