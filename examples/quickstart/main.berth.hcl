@@ -1,5 +1,6 @@
-# The quickstart: a web server and a writer sharing a volume. The writer
-# puts the time into the volume every second; the web server serves it.
+# The quickstart: a web server and a writer sharing a volume, on their own
+# network. The writer puts the time into the volume every second; the web
+# server serves it on a port published on the host's loopback.
 # The image is made on this machine from Debian's busybox-static (run.sh
 # writes it to ./image), so nothing comes from Docker Hub.
 
@@ -13,6 +14,16 @@ variable "greeting" {
   }
 }
 
+variable "web_port" {
+  type        = number
+  default     = 8080
+  description = "host port (on 127.0.0.1) the web server is published on"
+  validation {
+    condition     = var.web_port > 1024 && var.web_port < 65536
+    error_message = "web_port must be an unprivileged port (1025-65535)."
+  }
+}
+
 locals {
   labels = { app = "quickstart" }
 }
@@ -23,6 +34,8 @@ image "busybox" {
 
 volume "site" {}
 
+network "app" {}
+
 container "writer" {
   image   = image.busybox.id
   command = ["sh", "-c", "while true; do { echo \"$GREETING\"; date; } > /site/index.html.new && mv /site/index.html.new /site/index.html; sleep 1; done"]
@@ -30,6 +43,7 @@ container "writer" {
   labels  = local.labels
   restart = "always"
 
+  network { name = network.app.name }
   mount {
     type   = "volume"
     source = volume.site.name
@@ -43,6 +57,15 @@ container "web" {
   labels  = local.labels
   restart = "on-failure"
 
+  network {
+    name    = network.app.name
+    aliases = ["www"]
+  }
+  port {
+    host      = var.web_port
+    container = 80
+    host_ip   = "127.0.0.1"
+  }
   mount {
     type      = "volume"
     source    = volume.site.name
@@ -59,7 +82,11 @@ container "web" {
   }
 }
 
-output "web_pid" {
-  value       = container.web.pid
-  description = "host PID of the web server (its network namespace is /proc/PID/ns/net)"
+output "web_url" {
+  value = "http://127.0.0.1:${var.web_port}/"
+}
+
+output "web_address" {
+  value       = container.web.ip_addresses[network.app.name]
+  description = "the web server's address on the app network"
 }

@@ -30,10 +30,11 @@ echo "== berth plan"
 echo "== berth apply"
 "$berth" -chdir="$work" apply quickstart.plan
 
-pid="$("$berth" -chdir="$work" output -raw web_pid)"
-echo "== the web server answers (from inside its network namespace, pid $pid)"
+url="$("$berth" -chdir="$work" output -raw web_url)"
+echo "== the web server answers on $url"
+page=""
 for _ in $(seq 50); do
-	if page="$(nsenter --net="/proc/$pid/ns/net" curl -sf http://127.0.0.1/ 2>/dev/null)" && [ -n "$page" ]; then
+	if page="$(curl -sf "$url" 2>/dev/null)" && [ -n "$page" ]; then
 		break
 	fi
 	sleep 0.1
