@@ -67,6 +67,7 @@ func (a *app) execIn(cmd *cobra.Command, f *execFlags, arg string, command []str
 	if f.tty && f.interactive && !isTerminal(a.stdin) {
 		return errors.New("-it needs a terminal on stdin; use -i alone for piped input")
 	}
+	runtime.PrimeStart() // while the state and the container are read
 	o, err := a.openOps(cmd)
 	if err != nil {
 		return err
@@ -91,7 +92,7 @@ func (a *app) execIn(cmd *cobra.Command, f *execFlags, arg string, command []str
 		case errors.Is(err, runtime.ErrNotRunning):
 			return fmt.Errorf("%s is not running; berth start %s starts it", m.display(), m.ref())
 		}
-		return err
+		return fmt.Errorf("%s: %w", m.display(), err)
 	}
 	if code != 0 {
 		return exitCode(code)

@@ -96,7 +96,7 @@ policy from restarting it.` + driftNote,
 			return a.eachMember(cmd, args, func(o *ops, m *member) error {
 				err := o.engine.Runtime.Kill(m.ID, syscall.Signal(sig))
 				if errors.Is(err, runtime.ErrNotRunning) {
-					return fmt.Errorf("%s is not running", m.display())
+					return errors.New("not running")
 				}
 				return err
 			})

@@ -91,10 +91,10 @@ func (o *ops) members() ([]*member, error) {
 	return out, o.fillStatus(out)
 }
 
-// fillStatus looks up each member's runtime status.
+// fillStatus looks up the runtime status of each member on this machine.
 func (o *ops) fillStatus(ms []*member) error {
 	for _, m := range ms {
-		if m.ID == "" || m.Status != nil {
+		if m.ID == "" || m.Status != nil || m.Node != "" {
 			continue
 		}
 		st, err := o.status(m.ID)

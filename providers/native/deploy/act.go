@@ -204,7 +204,11 @@ func (r *rollout) finish(res result) {
 			res.rep.Ordinal, res.rep.Revision = m.Ordinal, m.Revision
 			m.Replica = res.rep
 		}
-		if res.err == nil {
+		switch {
+		case res.err != nil:
+		case res.op == "start":
+			r.e.Progress(fmt.Sprintf("%s: started %s again (revision %d)", label, m.Name, m.Revision))
+		default:
 			r.e.Progress(fmt.Sprintf("%s: started revision %d as %s", label, m.Revision, m.Name))
 		}
 	case res.err != nil:

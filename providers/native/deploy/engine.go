@@ -30,7 +30,7 @@ type Plan struct {
 type Engine struct {
 	Ops   Ops
 	Clock Clock // default RealClock
-	// Poll is how often replicas are observed while waiting; default 50ms.
+	// Poll is how often replicas are observed while waiting; default 25ms.
 	Poll time.Duration
 	// Progress receives one line per event ("web#2: revision 5 healthy (3/4)").
 	Progress func(string)
@@ -80,7 +80,7 @@ func (e *Engine) setDefaults() {
 		e.Clock = RealClock{}
 	}
 	if e.Poll <= 0 {
-		e.Poll = 50 * time.Millisecond
+		e.Poll = 25 * time.Millisecond
 	}
 	if e.Progress == nil {
 		e.Progress = func(string) {}
@@ -108,7 +108,7 @@ func (e *Engine) converge(ctx context.Context, t Target, current []Replica) ([]R
 	for _, m := range r.ms {
 		m.counted = m.Revision == t.Revision && m.Ordinal < t.Replicas && m.Ready()
 	}
-	r.lastProgress = e.Clock.Now()
+	r.lastProgress, r.best = e.Clock.Now(), r.served()
 	for {
 		r.drain()
 		if r.failure == nil && ctx.Err() != nil {

@@ -279,3 +279,19 @@ func TestProvenReplicaDiesLater(t *testing.T) {
 		t.Errorf("replica 0 was not started again: %q", f.events)
 	}
 }
+
+// TestFlappingFailsAtDeadline: replicas that keep dying after becoming
+// available never let every ordinal be served; the rollout fails at the
+// progress deadline instead of going on for ever.
+func TestFlappingFailsAtDeadline(t *testing.T) {
+	target := Target{Replicas: 4, Revision: 2, Budget: Budget{1, 0}, MinReady: 500 * time.Millisecond, Deadline: 10 * time.Second}
+	f := newFake(t, target, map[int]behaviour{1: {}, 2: {readyAt: 100 * time.Millisecond, exitAt: 900 * time.Millisecond, flap: true}})
+	start := f.clock.now
+	out := f.engine(nil).Run(context.Background(), Plan{Target: target}, f.existing(4, 1))
+	if out.Failure == nil || out.Failure.Check != CheckDeadline {
+		t.Fatalf("failure %v, want the progress deadline", out.Failure)
+	}
+	if took := f.clock.now.Sub(start); took > time.Minute {
+		t.Errorf("failed after %s", took)
+	}
+}

@@ -31,6 +31,7 @@ type behaviour struct {
 	// window > 0: the runtime only remembers checks this recent, so
 	// ReadySince slides (as with the supervisor's last 5 results).
 	window    time.Duration
+	flap      bool // exitAt applies again after each start
 	createErr error
 }
 
@@ -38,6 +39,7 @@ type fakeRep struct {
 	Replica
 	created time.Time
 	forced  string // a state set by the test (killed, stopped)
+	started bool   // started again by the engine: exitAt no longer applies
 }
 
 // fakeOps simulates replicas and checks the rollout invariants on every
@@ -97,7 +99,7 @@ func (f *fakeOps) Create(ctx context.Context, revision, ordinal int) (Replica, e
 
 func (f *fakeOps) Start(ctx context.Context, r Replica) (Replica, error) {
 	fr := f.reps[r.ID]
-	fr.forced, fr.created = "", f.clock.now
+	fr.forced, fr.created, fr.started = "", f.clock.now, true
 	f.events = append(f.events, fmt.Sprintf("start %d r%d", r.Ordinal, r.Revision))
 	return f.Observe(r), nil
 }
@@ -141,7 +143,7 @@ func (f *fakeOps) Observe(r Replica) Replica {
 	switch {
 	case fr.forced != "":
 		o.State = fr.forced
-	case b.exitAt > 0 && age >= b.exitAt:
+	case b.exitAt > 0 && age >= b.exitAt && (!fr.started || b.flap):
 		o.State, o.ExitCode = StateExited, 1
 	case b.unhealthy > 0 && age >= b.unhealthy:
 		o.Health, o.Check = HealthUnhealthy, "exit 1: no such file"

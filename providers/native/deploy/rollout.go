@@ -27,7 +27,8 @@ type rollout struct {
 	ms           []*member
 	q            *queue
 	inflight     int
-	lastProgress time.Time
+	lastProgress time.Time // when best last grew
+	best         int       // the most ordinals served so far
 	failure      *Failure
 }
 
@@ -86,7 +87,9 @@ func (r *rollout) check() {
 		case !m.counted && m.Ready() && (!m.fresh || now.Sub(m.ReadySince) >= r.t.MinReady):
 			// Proven: should it die later, it is restored, not failed.
 			m.counted, m.fresh = true, false
-			r.lastProgress = now
+			if served := r.served(); served > r.best {
+				r.best, r.lastProgress = served, now
+			}
 			what := "running"
 			if m.Health == HealthHealthy {
 				what = "healthy"

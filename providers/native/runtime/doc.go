@@ -57,14 +57,27 @@
 // MergeImageConfig combines an image's config with a container's
 // settings by Docker's rules into Spec's process fields.
 //
+// Operating a running container (the CLI's exec, top, stats, cp, logs
+// and attach):
+//
+//	code, err := rt.Exec(ctx, id, runtime.ExecOptions{Args: ...}) // an extra process, the container's hardening
+//	procs, _ := rt.Top(id)             // the processes in its cgroup
+//	s, _ := rt.Stats(id)               // cgroup (v1 or v2) and netns counters
+//	rt.CopyFrom(id, "/etc", "out")     // paths resolved inside its root
+//	rt.CopyTo(id, "file", "/tmp/")
+//	l, _ := rt.OpenLogs(id)            // l.ReadAll(), then l.Follow(ctx, fn)
+//	detached, err := rt.Attach(ctx, id, runtime.AttachOptions{...}) // Spec.Tty containers
+//
 // # On disk
 //
 // Each container has <root>/<id>/ (mode 0700): config.json (the
 // normalised Spec), status.json (Status, written atomically by the
-// supervisor), supervisor.lock, control.sock, supervisor.log (the
-// supervisor's stderr), rootfs/ (overlay mount point), upper/ and work/,
-// etc/ (hostname, hosts, resolv.conf, bind-mounted into the container),
-// logs/ and libcontainer/ (libcontainer's state). Its cgroup is
+// supervisor), supervisor.lock, control.sock, attach.sock (while a
+// container with a terminal runs: the supervisor relays it to berth
+// attach), supervisor.log (the supervisor's stderr), rootfs/ (overlay
+// mount point), upper/ and work/, etc/ (hostname, hosts, resolv.conf,
+// bind-mounted into the container), logs/ and libcontainer/
+// (libcontainer's state). Its cgroup is
 // /berth/<id> in every hierarchy (libcontainer's fs driver on cgroup v1
 // and hybrid hosts, fs2 on unified ones). Directory, cgroup and labels
 // carry the ID, so a crash halfway through Create leaves a directory that

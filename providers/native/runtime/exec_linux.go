@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cyphar/filepath-securejoin/pathrs-lite"
 	"github.com/opencontainers/runc/libcontainer"
 	"golang.org/x/sys/unix"
 )
@@ -98,11 +99,30 @@ func execProcess(s Spec, initPid int, o ExecOptions) (*libcontainer.Process, err
 	cwd := o.WorkingDir
 	if cwd == "" {
 		cwd = s.WorkingDir
+	} else if err := dirInRoot("/proc/"+strconv.Itoa(initPid)+"/root", cwd); err != nil {
+		return nil, fmt.Errorf("working directory %s: %w", cwd, err)
 	}
 	return &libcontainer.Process{
 		Args: o.Args, Env: processEnv(s, u), Cwd: cwd,
 		UID: u.uid, GID: u.gid, AdditionalGroups: u.groups,
 	}, nil
+}
+
+// dirInRoot checks that dir is a directory inside rootfs.
+func dirInRoot(rootfs, dir string) error {
+	h, err := pathrs.OpenInRoot(rootfs, dir)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return errors.New("no such directory in the container")
+		}
+		return err
+	}
+	defer h.Close()
+	fi, err := h.Stat()
+	if err == nil && !fi.IsDir() {
+		err = errors.New("not a directory")
+	}
+	return err
 }
 
 // overrideEnv adds NAME=VALUE pairs to base, replacing the same names.

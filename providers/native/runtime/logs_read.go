@@ -127,12 +127,7 @@ func (l *LogReader) Follow(ctx context.Context, fn func(LogEntry) error) error {
 		case err != nil:
 			return err
 		case rotated:
-			if err := l.drain(fn); err != nil { // what was written before the rotation
-				return err
-			}
-			l.Close()
-			l.partial = nil
-			if err := l.openCurrent(); err != nil && !errors.Is(err, os.ErrNotExist) {
+			if err := l.nextFile(fn); err != nil {
 				return err
 			}
 			continue
@@ -148,6 +143,33 @@ func (l *LogReader) Follow(ctx context.Context, fn func(LogEntry) error) error {
 	}
 }
 
+// nextFile moves on from a file that has been rotated: it reads the rest
+// of it, then the rotated files written after it (when the log rotated
+// more than once since the last look), then opens the new container.log.
+func (l *LogReader) nextFile(fn func(LogEntry) error) error {
+	if err := l.drain(fn); err != nil {
+		return err
+	}
+	// The rotated files newer than ours: all of them when ours is gone.
+	from := logMaxFiles - 1
+	for i := logMaxFiles - 1; i > 0 && l.cur != nil; i-- {
+		if fi, err := os.Stat(logFile(l.dir, i)); err == nil && inodeOf(fi) == l.curIno {
+			from = i - 1
+		}
+	}
+	l.Close()
+	l.partial = nil
+	for i := from; i > 0; i-- {
+		if err := l.readRotated(logFile(l.dir, i), fn); err != nil {
+			return err
+		}
+	}
+	if err := l.openCurrent(); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	return nil
+}
+
 // rotated reports whether container.log is now another file than the one
 // being read (or exists now when none did).
 func (l *LogReader) rotated() (bool, error) {
@@ -158,8 +180,7 @@ func (l *LogReader) rotated() (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	st, ok := fi.Sys().(*syscall.Stat_t)
-	return l.cur == nil || ok && st.Ino != l.curIno, nil
+	return l.cur == nil || inodeOf(fi) != l.curIno, nil
 }
 
 // decodeEntries decodes lines until the reader's end; an unterminated
@@ -196,6 +217,10 @@ func inode(f *os.File) uint64 {
 	if err != nil {
 		return 0
 	}
+	return inodeOf(fi)
+}
+
+func inodeOf(fi os.FileInfo) uint64 {
 	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
 		return st.Ino
 	}
