@@ -1,123 +1,11 @@
 package acceptance
 
 import (
-	"encoding/json"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"sort"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 )
-
-// depSpec is a deployment configuration: replicas of busybox httpd with
-// a health check, the image from the loopback registry.
-type depSpec struct {
-	replicas int
-	image    string // tag of REGISTRY/test/busybox
-	env      string // MODE, to change the template
-	health   string // health check shell command
-	restart  string // "" is the template default
-	update   string // body of the update block
-}
-
-func (d depSpec) config() string {
-	if d.image == "" {
-		d.image = "1"
-	}
-	if d.health == "" {
-		d.health = "test -f /srv/index.html"
-	}
-	restart := ""
-	if d.restart != "" {
-		restart = fmt.Sprintf("    restart = %q\n", d.restart)
-	}
-	return fmt.Sprintf(`
-deployment "web" {
-  replicas = %d
-  template {
-    image   = "%s/test/busybox:%s"
-    command = ["sh", "-c", "echo serving $MODE; exec httpd -f -p 80 -h /srv"]
-    env     = { MODE = %q }
-%s    health {
-      command  = ["sh", "-c", %q]
-      interval = "100ms"
-      retries  = 2
-    }
-  }
-  update {
-%s
-  }
-}
-`, d.replicas, registryHost, d.image, d.env, restart, d.health, d.update)
-}
-
-// depReplica is a replica container as the runtime records it.
-type depReplica struct {
-	ID, Name, State, Health string
-	Ordinal, Revision       int
-	Pid                     int
-}
-
-// runtimeReplicas reads every replica container's status.json.
-func runtimeReplicas(w *workspace) []depReplica {
-	files, _ := filepath.Glob(filepath.Join(w.root, "containers", "*", "status.json"))
-	var out []depReplica
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			continue
-		}
-		var st struct {
-			ID, Name, State, Health string
-			Pid                     int
-			Labels                  map[string]string
-		}
-		if json.Unmarshal(b, &st) != nil || st.Labels["berth.deployment"] == "" {
-			continue
-		}
-		ord, _ := strconv.Atoi(st.Labels["berth.ordinal"])
-		rev, _ := strconv.Atoi(st.Labels["berth.revision"])
-		out = append(out, depReplica{ID: st.ID, Name: st.Name, State: st.State, Health: st.Health, Ordinal: ord, Revision: rev, Pid: st.Pid})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Ordinal < out[j].Ordinal || out[i].Ordinal == out[j].Ordinal && out[i].Revision < out[j].Revision })
-	return out
-}
-
-// rememberReplicas notes every replica container in the runtime, so
-// that cleanup checks their cgroups are gone.
-func rememberReplicas(w *workspace) {
-	for _, r := range runtimeReplicas(w) {
-		w.seen = append(w.seen, r.ID)
-	}
-}
-
-// wantReplicas checks that exactly n replicas run, ordinals 0..n-1, all
-// of revision rev, named web-ORDINAL or web-ORDINAL-rREV.
-func wantReplicas(t *testing.T, w *workspace, n, rev int) []depReplica {
-	t.Helper()
-	reps := runtimeReplicas(w)
-	if len(reps) != n {
-		t.Fatalf("%d replica containers in the runtime, want %d: %+v", len(reps), n, reps)
-	}
-	for i, r := range reps {
-		base := "web-" + strconv.Itoa(i)
-		if r.Ordinal != i || r.Revision != rev || r.State != "running" || (r.Name != base && r.Name != base+"-r"+strconv.Itoa(rev)) {
-			t.Errorf("replica %d: %+v, want ordinal %d of revision %d running as %s", i, r, i, rev, base)
-		}
-	}
-	st := w.stateResource("deployment.web")
-	if got, _ := st["revision"].(float64); int(got) != rev {
-		t.Errorf("state revision %v, want %d", st["revision"], rev)
-	}
-	if list, _ := st["replicas_status"].([]any); len(list) != n {
-		t.Errorf("state replicas_status has %d entries, want %d", len(list), n)
-	}
-	return reps
-}
 
 func TestDeploymentScale(t *testing.T) {
 	w := newWorkspace(t)
@@ -179,7 +67,7 @@ func TestDeploymentRollingUpdate(t *testing.T) {
 	d.env = "two"
 	w.config(d.config())
 	res := w.berth("plan")
-	for _, want := range []string{`~ MODE = "one" -> "two"`, "~ revision        = 1 -> 2", "rolling update to revision 2 of 4 replica(s): max_surge 1, max_unavailable 1, min_ready 500ms"} {
+	for _, want := range []string{`~ "MODE" = "one" -> "two"`, "~ revision        = 1 -> 2", "rolling update to revision 2 of 4 replica(s): max_surge 1, max_unavailable 1, min_ready 500ms"} {
 		if !strings.Contains(res.stdout, want) {
 			t.Errorf("plan lacks %q:\n%s", want, res.stdout)
 		}
@@ -206,8 +94,10 @@ func TestDeploymentRollingUpdate(t *testing.T) {
 	if minHealthy < 3 {
 		t.Errorf("only %d replicas were healthy at one point during the rollout, want at least 4 - 1", minHealthy)
 	}
-	if maxRunning > 5 {
-		t.Errorf("%d replicas ran at one point, want at most 4 + 1", maxRunning)
+	// Replicas being stopped still run for a moment; like Kubernetes'
+	// terminating pods they do not count against max_surge.
+	if maxRunning > 4+1+1 {
+		t.Errorf("%d replicas ran at one point, want at most 4 + max_surge + max_unavailable (being stopped)", maxRunning)
 	}
 	for _, want := range []string{"web#3: revision 2 healthy (4/4)", "removed revision 1"} {
 		if !strings.Contains(res.stdout, want) {
@@ -220,37 +110,134 @@ func TestDeploymentRollingUpdate(t *testing.T) {
 	}
 }
 
-// during runs berth with args and calls probe every 20ms until it exits.
-func (w *workspace) during(probe func(), args ...string) result {
-	w.t.Helper()
-	done := make(chan result, 1)
-	go func() { done <- w.berthAsync(args...) }()
-	for {
-		select {
-		case res := <-done:
-			return res
-		case <-time.After(20 * time.Millisecond):
-			probe()
+// TestDeploymentFailedUpdateRollsBack: a revision whose health check
+// fails leaves the old replicas serving, is rolled back, and apply exits
+// 1 naming the replica, the check and its log.
+func TestDeploymentFailedUpdateRollsBack(t *testing.T) {
+	w := newWorkspace(t)
+	defer rememberReplicas(w)
+	d := depSpec{replicas: 3, env: "good", update: `
+    max_surge       = 1
+    max_unavailable = 0
+    auto_rollback   = true`}
+	w.config(d.config())
+	w.ok("apply", "-auto-approve")
+	before := wantReplicas(t, w, 3, 1)
+
+	d.env, d.health = "bad", "test -f /srv/missing"
+	w.config(d.config())
+	minHealthy := 1 << 30
+	res := w.during(func() {
+		healthy := 0
+		for _, r := range runtimeReplicas(w) {
+			if r.Revision == 1 && r.State == "running" && r.Health == "healthy" {
+				healthy++
+			}
+			w.seen = append(w.seen, r.ID)
+		}
+		minHealthy = min(minHealthy, healthy)
+	}, "apply", "-auto-approve")
+	if res.code != 1 {
+		t.Fatalf("apply of a failing revision: %s", res)
+	}
+	for _, want := range []string{"rollout of revision 2 failed: web#0 (web-0-r2, revision 2) failed its health check: unhealthy",
+		"auto_rollback restored revision 1 on all replicas", "last lines of web-0-r2's log:", "serving bad"} {
+		if !strings.Contains(res.stderr, want) {
+			t.Errorf("error lacks %q:\n%s", want, res.stderr)
 		}
 	}
-}
-
-// depCommand is the berth command berth() runs, not started.
-func depCommand(w *workspace, args ...string) *exec.Cmd {
-	cmd := exec.Command(berthBin, append([]string{"-chdir=" + w.dir, "-no-color"}, args...)...)
-	cmd.Env = append(os.Environ(), "NO_COLOR=1")
-	return cmd
-}
-
-// berthAsync is berth for use off the test goroutine (no Fatal).
-func (w *workspace) berthAsync(args ...string) result {
-	cmd := depCommand(w, args...)
-	var out, errb strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	res := result{stdout: out.String(), stderr: errb.String(), code: cmd.ProcessState.ExitCode()}
-	if err != nil && cmd.ProcessState == nil {
-		res.code, res.stderr = -1, err.Error()
+	if minHealthy < 3 {
+		t.Errorf("only %d old replicas were healthy at one point, want all 3 serving", minHealthy)
 	}
-	return res
+	after := wantReplicas(t, w, 3, 1)
+	for i := range before {
+		if after[i].ID != before[i].ID {
+			t.Errorf("old replica %d was replaced during a rollout that failed", i)
+		}
+	}
+	revs := depHistory(t, w)
+	if revs[1] != "complete" || revs[2] != "failed" {
+		t.Errorf("history %v, want revision 1 complete and 2 failed", revs)
+	}
+	res = w.berth("plan", "-detailed-exitcode")
+	if res.code != 2 || !strings.Contains(res.stdout, "~ revision        = 1 -> 3") {
+		t.Errorf("the next plan should roll the configuration out again as revision 3: %s", res)
+	}
+}
+
+// TestDeploymentRolloutSpeed measures rolling updates of 10 replicas
+// with max_surge 2 and min_ready 1s against the health-gate lower bound:
+// waves x (health interval + min_ready), a wave being the replicas that
+// max_surge + max_unavailable let change at once. It logs figures and
+// asserts nothing about time.
+func TestDeploymentRolloutSpeed(t *testing.T) {
+	if testing.Short() {
+		t.Skip("measures rollouts; skipped with -short")
+	}
+	w := newWorkspace(t)
+	defer rememberReplicas(w)
+	const interval, minReady = 250 * time.Millisecond, time.Second
+	d := depSpec{replicas: 10, env: "v0", interval: interval.String()}
+	for i, unavailable := range []string{"", "0", "", "0"} {
+		d.update = `
+    max_surge = 2
+    min_ready = "1s"`
+		waves := 3 // 10 / (2 + 25% rounded down)
+		if unavailable != "" {
+			d.update += "\n    max_unavailable = " + unavailable
+			waves = 5
+		}
+		if i == 0 {
+			w.config(d.config())
+			w.ok("apply", "-auto-approve")
+		}
+		d.env = fmt.Sprintf("v%d", i+1)
+		w.config(d.config())
+		start := time.Now()
+		res := w.ok("apply", "-auto-approve")
+		took := time.Since(start)
+		bound := time.Duration(waves) * (interval + minReady)
+		t.Logf("max_unavailable %q: rollout of 10 replicas took %s (whole berth apply, plan included); health-gate lower bound %d x (%s + %s) = %s; over by %s (%s)",
+			unavailable, took.Round(10*time.Millisecond), waves, interval, minReady, bound, (took - bound).Round(10*time.Millisecond), lastLine(res.stdout, "Modifications complete"))
+		wantReplicas(t, w, 10, i+2)
+		rememberReplicas(w)
+	}
+}
+
+// TestDeploymentFailedUpdateStops: without auto_rollback a failed
+// rollout stops where it is, recorded in the state, and the next plan
+// shows what remains.
+func TestDeploymentFailedUpdateStops(t *testing.T) {
+	w := newWorkspace(t)
+	defer rememberReplicas(w)
+	d := depSpec{replicas: 3, env: "good", update: `
+    max_surge       = 1
+    max_unavailable = 0`}
+	w.config(d.config())
+	w.ok("apply", "-auto-approve")
+	wantReplicas(t, w, 3, 1)
+
+	d.env, d.health = "bad", "test -f /srv/missing"
+	w.config(d.config())
+	res := w.berth("apply", "-auto-approve")
+	rememberReplicas(w)
+	if res.code != 1 || !strings.Contains(res.stderr, "failed its health check") || !strings.Contains(res.stderr, "the next plan shows what remains") {
+		t.Fatalf("apply of a failing revision: %s", res)
+	}
+	reps := runtimeReplicas(w)
+	if len(reps) != 4 || reps[0].Revision != 1 || reps[1].Revision != 2 || reps[1].Health != "unhealthy" {
+		t.Errorf("want the 3 old replicas and the unhealthy new one left: %+v", reps)
+	}
+	st := w.stateResource("deployment.web")
+	if list, _ := st["replicas_status"].([]any); len(list) != 4 || st["revision"] != 2.0 {
+		t.Errorf("state: revision %v, %d replicas recorded; want 2 and 4", st["revision"], len(list))
+	}
+	res = w.berth("plan", "-detailed-exitcode")
+	if res.code != 2 || !strings.Contains(res.stdout, "replace web#0 (unhealthy); replace web#1 (revision 1); replace web#2 (revision 1)") {
+		t.Errorf("plan after a stopped rollout: %s", res)
+	}
+	d.health = "test -f /srv/index.html"
+	w.config(d.config())
+	w.ok("apply", "-auto-approve")
+	wantReplicas(t, w, 3, 3)
 }

@@ -151,7 +151,7 @@ so do double-dash ones (--out=FILE).`,
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.chdir, "chdir", "", "switch to `DIR` before doing anything else")
 	pf.BoolVar(&a.noColor, "no-color", false, "disable colour in the output (NO_COLOR does too)")
-	pf.StringVar(&a.root, "root", "", "runtime root `DIR` of images and containers for pull, images, rmi, prune and run\n(BERTH_ROOT too; default: the configuration's berth { runtime { root } }, else /var/lib/berth)")
+	pf.StringVar(&a.root, "root", "", "runtime root `DIR` for the commands that work on images and containers directly\n(pull, images, rmi, prune, run, ...; BERTH_ROOT too; default: the configuration's\nberth { runtime { root } }, else /var/lib/berth)")
 	root.AddCommand(
 		newInitCmd(a), newValidateCmd(a), newFmtCmd(a),
 		newPlanCmd(a), newApplyCmd(a), newDestroyCmd(a),
