@@ -99,7 +99,7 @@ func TestDeploymentRollingUpdate(t *testing.T) {
 	if maxRunning > 4+1+1 {
 		t.Errorf("%d replicas ran at one point, want at most 4 + max_surge + max_unavailable (being stopped)", maxRunning)
 	}
-	for _, want := range []string{"web#3: revision 2 healthy (4/4)", "removed revision 1"} {
+	for _, want := range []string{": revision 2 healthy (4/4)", "removed revision 1"} {
 		if !strings.Contains(res.stdout, want) {
 			t.Errorf("apply output lacks %q:\n%s", want, res.stdout)
 		}

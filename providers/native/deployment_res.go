@@ -1,5 +1,25 @@
 package native
 
+// Deployments, as the native provider runs them:
+//
+//   - A replica is a supervised container made by the container code
+//     (applyContainer) from the template, labelled berth.deployment=ID,
+//     berth.ordinal and berth.revision. Apply and refresh find replicas by
+//     that label, so replicas an interrupted apply made are adopted.
+//   - Its container is named NAME-ORDINAL when that name is free at
+//     creation, else NAME-ORDINAL-rREVISION (a surge replica made while
+//     the replica it replaces still runs). Whatever the container name,
+//     the replica's address is deployment.NAME#ORDINAL, its hostname and
+//     network alias NAME-ORDINAL, and NAME resolves to every replica.
+//   - replicas_status records every replica container (ordinal, id, name,
+//     node, status, health, ip, revision); the revision history (last 10
+//     templates) lives in the record's Private bytes (deployment_history.go).
+//   - Every change is one rollout of the deploy engine from the replicas
+//     that exist to the planned count and revision (deploy.Engine).
+//   - Not built yet: a published port balanced over the healthy replicas
+//     (needs per-replica NAT endpoints from the network package); plans
+//     refuse port blocks in a template until then.
+
 import (
 	"context"
 	"fmt"

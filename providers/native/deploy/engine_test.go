@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -293,5 +294,30 @@ func TestFlappingFailsAtDeadline(t *testing.T) {
 	}
 	if took := f.clock.now.Sub(start); took > time.Minute {
 		t.Errorf("failed after %s", took)
+	}
+}
+
+// TestConcurrentOperations runs operations in goroutines, as the
+// provider does (go test -race checks the engine's bookkeeping).
+func TestConcurrentOperations(t *testing.T) {
+	target := Target{Replicas: 6, Revision: 2, Budget: Budget{2, 1}, MinReady: time.Second, Deadline: time.Minute}
+	f := newFake(t, target, map[int]behaviour{1: {health: true}, 2: {health: true, readyAt: 300 * time.Millisecond}})
+	var mu sync.Mutex
+	var progress []string
+	e := &Engine{Ops: f, Clock: f.clock, Poll: 50 * time.Millisecond, Progress: func(s string) {
+		mu.Lock()
+		defer mu.Unlock()
+		progress = append(progress, s)
+	}}
+	out := e.Run(context.Background(), Plan{Target: target, Previous: 1, AutoRollback: true}, f.existing(6, 1))
+	if out.Failure != nil {
+		t.Fatal(out.Failure)
+	}
+	wantAll(t, out.Replicas, 6, 2)
+	if f.minServe < 5 {
+		t.Errorf("only %d ordinals served at one point, want at least 5", f.minServe)
+	}
+	if len(progress) == 0 {
+		t.Error("no progress lines")
 	}
 }

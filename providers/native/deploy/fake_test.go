@@ -5,16 +5,26 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 )
 
 // fakeClock advances only when the engine waits.
-type fakeClock struct{ now time.Time }
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
 
-func (c *fakeClock) Now() time.Time { return c.now }
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
 
 func (c *fakeClock) After(d time.Duration) <-chan time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	c.now = c.now.Add(d)
 	ch := make(chan time.Time, 1)
 	ch <- c.now
@@ -46,6 +56,7 @@ type fakeRep struct {
 // operation: at most replicas+surge live, at least replicas-unavailable
 // ordinals served (when they were before).
 type fakeOps struct {
+	mu       sync.Mutex // for engines that run operations concurrently
 	t        *testing.T
 	clock    *fakeClock
 	behave   map[int]behaviour
@@ -83,10 +94,12 @@ func (f *fakeOps) add(ordinal, rev int, at time.Time) Replica {
 		}
 	}
 	f.reps[r.ID] = r
-	return f.Observe(r.Replica)
+	return f.observe(r.Replica)
 }
 
 func (f *fakeOps) Create(ctx context.Context, revision, ordinal int) (Replica, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	if err := f.behave[revision].createErr; err != nil {
 		return Replica{}, err
 	}
@@ -94,17 +107,21 @@ func (f *fakeOps) Create(ctx context.Context, revision, ordinal int) (Replica, e
 		f.maxLive = live
 	}
 	f.events = append(f.events, fmt.Sprintf("create %d r%d", ordinal, revision))
-	return f.add(ordinal, revision, f.clock.now), nil
+	return f.add(ordinal, revision, f.clock.Now()), nil
 }
 
 func (f *fakeOps) Start(ctx context.Context, r Replica) (Replica, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	fr := f.reps[r.ID]
-	fr.forced, fr.created, fr.started = "", f.clock.now, true
+	fr.forced, fr.created, fr.started = "", f.clock.Now(), true
 	f.events = append(f.events, fmt.Sprintf("start %d r%d", r.Ordinal, r.Revision))
-	return f.Observe(r), nil
+	return f.observe(r), nil
 }
 
 func (f *fakeOps) Remove(ctx context.Context, r Replica) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	delete(f.reps, r.ID)
 	f.events = append(f.events, fmt.Sprintf("remove %d r%d", r.Ordinal, r.Revision))
 	if s := f.served(); s < f.minServe {
@@ -117,13 +134,14 @@ func (f *fakeOps) Remove(ctx context.Context, r Replica) error {
 // replica: ready, and for the target revision ready for min_ready.
 func (f *fakeOps) served() int {
 	seen := map[int]bool{}
+	now := f.clock.Now()
 	for _, r := range f.reps {
-		o := f.Observe(r.Replica)
+		o := f.observe(r.Replica)
 		if !o.Ready() || o.Ordinal >= f.target.Replicas {
 			continue
 		}
-		fresh := r.created.After(f.clock.now.Add(-30 * time.Minute))
-		if o.Revision == f.target.Revision && fresh && f.clock.now.Sub(o.ReadySince) < f.target.MinReady {
+		fresh := r.created.After(now.Add(-30 * time.Minute))
+		if o.Revision == f.target.Revision && fresh && now.Sub(o.ReadySince) < f.target.MinReady {
 			continue
 		}
 		seen[o.Ordinal] = true
@@ -132,6 +150,13 @@ func (f *fakeOps) served() int {
 }
 
 func (f *fakeOps) Observe(r Replica) Replica {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.observe(r)
+}
+
+func (f *fakeOps) observe(r Replica) Replica {
+	now := f.clock.Now()
 	fr, ok := f.reps[r.ID]
 	if !ok {
 		r.State = StateMissing
@@ -139,7 +164,7 @@ func (f *fakeOps) Observe(r Replica) Replica {
 	}
 	o := fr.Replica
 	o.State, o.Health, o.ReadySince = StateRunning, HealthNone, time.Time{}
-	b, age := f.behave[o.Revision], f.clock.now.Sub(fr.created)
+	b, age := f.behave[o.Revision], now.Sub(fr.created)
 	switch {
 	case fr.forced != "":
 		o.State = fr.forced
@@ -156,8 +181,8 @@ func (f *fakeOps) Observe(r Replica) Replica {
 			o.Health = HealthHealthy
 		}
 		o.ReadySince = fr.created.Add(b.readyAt)
-		if b.window > 0 && o.ReadySince.Before(f.clock.now.Add(-b.window)) {
-			o.ReadySince = f.clock.now.Add(-b.window)
+		if b.window > 0 && o.ReadySince.Before(now.Add(-b.window)) {
+			o.ReadySince = now.Add(-b.window)
 		}
 	}
 	return o
