@@ -66,6 +66,7 @@ func TestDeploymentWatchRestores(t *testing.T) {
 // TestDeploymentRollback: berth rollback returns to the previous image
 // as a new revision; plan then shows the configuration's image again.
 func TestDeploymentRollback(t *testing.T) {
+	needRoot(t)
 	if err := pushBusybox(registryHost+"/test/busybox:2", nil, map[string]string{"srv/index.html": "two\n"}); err != nil {
 		t.Fatal(err)
 	}
