@@ -22,7 +22,11 @@ func (c *fakeClock) Now() time.Time {
 	return c.now
 }
 
+// After moves fake time on at once, but first lets real time pass
+// briefly, so that operations running in other goroutines finish before
+// fake deadlines run out (they would in real time too).
 func (c *fakeClock) After(d time.Duration) <-chan time.Time {
+	time.Sleep(time.Millisecond)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.now = c.now.Add(d)
