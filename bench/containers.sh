@@ -27,6 +27,7 @@ container "c" {
   command = ["sleep", "100000"]
 }
 HCL
+fresh_root "$WORK/berth-root"
 B="$BERTH -chdir=$cfg"
 $B apply -auto-approve -var n=0 >/dev/null
 

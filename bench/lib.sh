@@ -99,3 +99,15 @@ compare() {
 	ratio=$(awk -v a="$ma" -v b="$mb" 'BEGIN {printf "%.3f", a/b}')
 	printf '| %s | %s ms (%s–%s) | %s ms (%s–%s) | %s |\n' "$name" "$ma" "$mina" "$maxa" "$mb" "$minb" "$maxb" "$ratio"
 }
+
+# fresh_root DIR empties a berth runtime root left by an earlier,
+# interrupted run: its supervisors and containers stopped, mounts gone.
+fresh_root() {
+	local root=$1 m
+	pkill -9 -f "__berth-supervise $root/" 2>/dev/null || true
+	sleep 0.5
+	for m in $(awk -v r="$root/" 'index($5, r) == 1 {print $5}' /proc/self/mountinfo | sort -r); do
+		umount -l "$m" 2>/dev/null || true
+	done
+	rm -rf "$root"
+}

@@ -24,6 +24,7 @@ pss_kb() {
 
 cfg="$WORK/mem"
 rm -rf "$cfg" && mkdir -p "$cfg"
+fresh_root "$WORK/mem-root"
 cat >"$cfg/main.berth.hcl" <<HCL
 berth {
   runtime { root = "$WORK/mem-root" }
