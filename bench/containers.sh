@@ -25,6 +25,7 @@ container "c" {
   count   = var.n
   image   = image.busybox.id
   command = ["sleep", "100000"]
+  network_mode = "none" # Docker's side runs with --network none too
 }
 HCL
 fresh_root "$WORK/berth-root"

@@ -34,6 +34,7 @@ container "c" {
   count   = $N
   image   = image.busybox.id
   command = ["sleep", "100000"]
+  network_mode = "none" # Docker's side runs with --network none too
 }
 HCL
 "$BERTH" -chdir="$cfg" apply -auto-approve >/dev/null
