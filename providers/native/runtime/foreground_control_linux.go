@@ -3,7 +3,6 @@
 package runtime
 
 import (
-	"encoding/json"
 	"net"
 	"sync"
 	"time"
@@ -32,28 +31,7 @@ func listenForeground(f *foreground) *foregroundControl {
 	return c
 }
 
-func (c *foregroundControl) serve() {
-	for {
-		conn, err := c.ln.Accept()
-		if err != nil {
-			return
-		}
-		c.conns.Add(1)
-		go c.handle(conn)
-	}
-}
-
-func (c *foregroundControl) handle(conn net.Conn) {
-	defer c.conns.Done()
-	defer conn.Close()
-	_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
-	var req controlRequest
-	if err := json.NewDecoder(conn).Decode(&req); err != nil {
-		return
-	}
-	_ = conn.SetReadDeadline(time.Time{})
-	_ = json.NewEncoder(conn).Encode(c.dispatch(req))
-}
+func (c *foregroundControl) serve() { serveControl(c.ln, &c.conns, c.dispatch) }
 
 func (c *foregroundControl) dispatch(req controlRequest) controlReply {
 	f := c.f

@@ -6,34 +6,38 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
+	"sync"
 	"time"
 
 	"golang.org/x/sys/unix"
 )
 
 // serve accepts control connections until the listener is closed.
-func (s *supervisor) serve() {
+func (s *supervisor) serve() { serveControl(s.ln, &s.conns, s.dispatch) }
+
+// serveControl answers control requests on ln, one JSON request and one
+// JSON reply per connection, until ln is closed; conns counts the
+// connections being answered. The supervisor and a foreground run share
+// it, each with its own dispatch.
+func serveControl(ln net.Listener, conns *sync.WaitGroup, dispatch func(controlRequest) controlReply) {
 	for {
-		conn, err := s.ln.Accept()
+		conn, err := ln.Accept()
 		if err != nil {
 			return
 		}
-		s.conns.Add(1)
-		go s.handle(conn)
+		conns.Add(1)
+		go func() {
+			defer conns.Done()
+			defer conn.Close()
+			_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+			var req controlRequest
+			if err := json.NewDecoder(conn).Decode(&req); err != nil {
+				return
+			}
+			_ = conn.SetReadDeadline(time.Time{})
+			_ = json.NewEncoder(conn).Encode(dispatch(req))
+		}()
 	}
-}
-
-func (s *supervisor) handle(conn net.Conn) {
-	defer s.conns.Done()
-	defer conn.Close()
-	_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
-	var req controlRequest
-	if err := json.NewDecoder(conn).Decode(&req); err != nil {
-		return
-	}
-	_ = conn.SetReadDeadline(time.Time{})
-	rep := s.dispatch(req)
-	_ = json.NewEncoder(conn).Encode(rep)
 }
 
 func (s *supervisor) dispatch(req controlRequest) controlReply {
