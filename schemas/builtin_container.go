@@ -57,6 +57,14 @@ func containerAttributes() map[string]*Attribute {
 			Type: cty.Bool, Optional: true, ForceNew: true, Default: cty.False,
 			Description: "Mount the container's root filesystem read-only.",
 		},
+		"tty": {
+			Type: cty.Bool, Optional: true, ForceNew: true, Default: cty.False,
+			Description: "Run the main process on a pseudo-terminal, like docker run -t; berth attach then connects to it (Ctrl-P Ctrl-Q detaches). Its output still goes to the log, as one stdout stream.",
+		},
+		"stdin_open": {
+			Type: cty.Bool, Optional: true, ForceNew: true, Default: cty.False,
+			Description: "Keep the main process's stdin open, like docker run -i: without tty it reads a pipe that berth attach writes what you type to, so a shell waits for input instead of exiting. With tty its stdin is the terminal, open either way.",
+		},
 		"node": {
 			Type: cty.String, Optional: true, ForceNew: true,
 			Description: "Name of the node (node block) to run on; default: the machine running berth.",

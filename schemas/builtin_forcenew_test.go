@@ -10,7 +10,7 @@ func TestContainerForceNew(t *testing.T) {
 	b := &containerSchema.Block
 	forceNew := []string{
 		"name", "image", "command", "entrypoint", "env", "user", "working_dir",
-		"hostname", "read_only", "node", "labels", "network_mode",
+		"hostname", "read_only", "node", "labels", "network_mode", "tty", "stdin_open",
 	}
 	inPlace := []string{"restart", "stop_signal", "stop_timeout"}
 	for _, n := range forceNew {
@@ -45,7 +45,7 @@ func TestDeploymentTemplate(t *testing.T) {
 			t.Errorf("template has %s", n)
 		}
 	}
-	for _, n := range []string{"image", "env", "restart", "stop_timeout", "network_mode"} {
+	for _, n := range []string{"image", "env", "restart", "stop_timeout", "network_mode", "tty", "stdin_open"} {
 		if _, ok := tmpl.Attributes[n]; !ok {
 			t.Errorf("template lacks %s", n)
 		}
@@ -61,6 +61,11 @@ func TestDeploymentTemplate(t *testing.T) {
 	})
 	if d := tmpl.Attributes["restart"].Default; !d.RawEquals(cty.StringVal("always")) {
 		t.Errorf("template restart default = %#v, want always", d)
+	}
+	for _, n := range []string{"tty", "stdin_open"} {
+		if d := tmpl.Attributes[n].Default; !d.RawEquals(cty.False) {
+			t.Errorf("template %s default = %#v, want false", n, d)
+		}
 	}
 	if d := containerSchema.Block.Attributes["restart"].Default; !d.RawEquals(cty.StringVal("no")) {
 		t.Errorf("container restart default = %#v, want no", d)

@@ -26,7 +26,18 @@ func hook(step string) error {
 // is written, fsynced and closed, beforeRename runs (the state backup),
 // the temp file is renamed over path and the directory is fsynced. On any
 // error before the rename the temp file is removed and path is untouched.
-func writeAtomic(path string, data []byte, beforeRename func() error) (err error) {
+func writeAtomic(path string, data []byte, beforeRename func() error) error {
+	return replaceFile(path, data, true, beforeRename)
+}
+
+// writeInfo replaces path like writeAtomic but without the fsyncs: for
+// files that only inform (the lock holder), whose loss in a power cut
+// costs nothing, and which are written on every locked operation.
+func writeInfo(path string, data []byte) error {
+	return replaceFile(path, data, false, nil)
+}
+
+func replaceFile(path string, data []byte, durable bool, beforeRename func() error) (err error) {
 	dir := filepath.Dir(path)
 	if err := hook("create"); err != nil {
 		return err
@@ -51,8 +62,10 @@ func writeAtomic(path string, data []byte, beforeRename func() error) (err error
 	if err = hook("sync"); err != nil {
 		return err
 	}
-	if err = f.Sync(); err != nil {
-		return err
+	if durable {
+		if err = f.Sync(); err != nil {
+			return err
+		}
 	}
 	if err = f.Close(); err != nil {
 		return err
@@ -67,6 +80,9 @@ func writeAtomic(path string, data []byte, beforeRename func() error) (err error
 	}
 	if err = os.Rename(tmp, path); err != nil {
 		return err
+	}
+	if !durable {
+		return nil
 	}
 	return syncDir(dir)
 }

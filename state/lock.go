@@ -97,7 +97,7 @@ func (s *Store) tryLock(operation string) (*Lock, error) {
 	}
 	info := newLockInfo(operation, s.Path)
 	data, _ := json.MarshalIndent(info, "", "  ")
-	if err := writeAtomic(s.LockInfoPath(), append(data, '\n'), nil); err != nil {
+	if err := writeInfo(s.LockInfoPath(), append(data, '\n')); err != nil {
 		unflock(f)
 		f.Close()
 		return nil, fmt.Errorf("write lock info %s: %w", s.LockInfoPath(), err)

@@ -4,13 +4,14 @@ package main
 
 // A container start waits for an RCU grace period (5 to 15 ms) when its
 // first process is moved into its cgroups, unless the cgroup lock was
-// taken shortly before (see runtime.PrimeStart). berth run primes it
-// from RunE, but Go reaches main only some 4 ms after exec (this binary
-// initialises many packages), so the C constructor below primes it
-// earlier still, for "berth [global flags] run ...": before Go starts, a
-// thread of its own writes the process's PID into the cgroup it is
+// taken shortly before (see runtime.PrimeStart). The runtime primes it
+// when it creates a container, but Go reaches main only some 3 ms after
+// exec (this binary initialises many packages), so the C constructor
+// below primes it earlier still, for "berth [global flags] CMD ..." where
+// CMD is run, apply, exec, start, restart or rollback: before Go starts,
+// a thread of its own writes the process's PID into the cgroup it is
 // already in (a no-op move that takes the lock), and the grace period
-// passes while Go starts and berth prepares the container.
+// passes while Go starts and berth plans and prepares the container.
 //
 // It never runs for the processes the runtime re-executes this binary as
 // (a container's init, a supervisor), nor for other commands.
@@ -75,12 +76,19 @@ static int berth_find_procs(void) {
 }
 
 // berth_runs_container: the first argument that is not a flag (or a
-// global flag's value) is "run".
+// global flag's value) is a command that usually starts a container or a
+// process in one. For an apply that ends up starting nothing, the primed
+// lock cost a no-op write.
 static int berth_runs_container(int argc, char **argv) {
+	static const char *const cmds[] = {"run", "apply", "exec", "start", "restart", "rollback", NULL};
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
-		if (a[0] != '-')
-			return strcmp(a, "run") == 0;
+		if (a[0] != '-') {
+			for (int k = 0; cmds[k]; k++)
+				if (strcmp(a, cmds[k]) == 0)
+					return 1;
+			return 0;
+		}
 		if (!strcmp(a, "-root") || !strcmp(a, "--root") || !strcmp(a, "-chdir") || !strcmp(a, "--chdir"))
 			i++;
 	}

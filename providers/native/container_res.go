@@ -97,7 +97,9 @@ func isUp(state string) bool {
 	return state == runtime.StateRunning || state == runtime.StateRestarting
 }
 
-// containerValue fills the computed attributes from the runtime status.
+// containerValue fills the computed attributes from the runtime status,
+// and tty and stdin_open from the container's spec: a state written
+// before berth had them records null, which must not read as a change.
 func containerValue(v cty.Value, st *runtime.Status) cty.Value {
 	exit := cty.NullVal(cty.Number)
 	if !st.FinishedAt.IsZero() {
@@ -114,7 +116,7 @@ func containerValue(v cty.Value, st *runtime.Status) cty.Value {
 	return withAttrs(v, map[string]cty.Value{
 		"id": cty.StringVal(st.ID), "status": cty.StringVal(st.State), "pid": cty.NumberIntVal(int64(st.Pid)),
 		"started_at": started, "exit_code": exit, "health_status": cty.StringVal(health),
-		"ip_addresses": knownIPs(v),
+		"ip_addresses": knownIPs(v), "tty": cty.BoolVal(st.Spec.Tty), "stdin_open": cty.BoolVal(st.Spec.OpenStdin),
 	})
 }
 

@@ -63,6 +63,8 @@ func containerSpec(ctx context.Context, e *Engine, v cty.Value, id string, progr
 	}
 	s.Hostname, _ = knownString(attr(v, "hostname"))
 	s.ReadOnly, _ = knownBool(attr(v, "read_only"))
+	s.Tty, _ = knownBool(attr(v, "tty"))
+	s.OpenStdin, _ = knownBool(attr(v, "stdin_open"))
 	s.Labels = containerLabels(v, img.ID)
 	if s.Mounts, err = containerMounts(e, v); err != nil {
 		return runtime.Spec{}, err

@@ -18,7 +18,11 @@ import (
 // A named volume is a directory under the runtime root:
 // volumes/NAME/_data holds the data, volumes/NAME/volume.json the record.
 
-var volumeName = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$`)
+// volumeNameChars with a length check of its own: a bounded repetition
+// ({0,127}) would compile into a large program at every start.
+var volumeNameChars = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
+
+func validVolumeName(name string) bool { return len(name) <= 128 && volumeNameChars.MatchString(name) }
 
 type volumeRecord struct {
 	Name    string            `json:"name"`
@@ -32,7 +36,7 @@ func (e *Engine) VolumeDir(name string) string { return filepath.Join(e.Volumes,
 // EnsureVolume creates a named volume if it does not exist yet, and
 // returns its data directory.
 func (e *Engine) EnsureVolume(name string, labels map[string]string) (string, error) {
-	if !volumeName.MatchString(name) {
+	if !validVolumeName(name) {
 		return "", fmt.Errorf("volume name %q: use letters, digits, '_', '.' and '-', starting with a letter or digit", name)
 	}
 	dir := filepath.Join(e.Volumes, name)
@@ -55,7 +59,7 @@ func applyVolume(e *Engine, req providers.ApplyResourceChangeRequest) providers.
 	var diags providers.Diagnostics
 	if req.Planned.IsNull() {
 		name, _ := knownString(attr(req.Prior, "name"))
-		if volumeName.MatchString(name) {
+		if validVolumeName(name) {
 			if err := os.RemoveAll(filepath.Join(e.Volumes, name)); err != nil {
 				return providers.ApplyResourceChangeResponse{New: req.Prior, Diagnostics: diags.FromError(err)}
 			}
@@ -82,7 +86,7 @@ func readVolume(e *Engine, req providers.ReadResourceRequest) providers.ReadReso
 
 func importVolume(e *Engine, req providers.ImportResourceRequest) providers.ImportResourceResponse {
 	var diags providers.Diagnostics
-	if !volumeName.MatchString(req.ID) {
+	if !validVolumeName(req.ID) {
 		return providers.ImportResourceResponse{Diagnostics: diags.Errorf("%q is not a volume name", req.ID)}
 	}
 	data := e.VolumeDir(req.ID)

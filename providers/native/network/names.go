@@ -18,15 +18,28 @@ const (
 	maxAttachments = 36
 )
 
+// nameChars is the syntax of network names, container IDs and DNS names
+// here: a letter or digit, then letters, digits, '_', '.' or '-'. The
+// length bounds are checked apart: a bounded repetition like {0,252}
+// compiles into a large program that every start of the binary (CLI,
+// supervisor, container init) would pay for.
+var nameChars = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
+
+func validChars(s string, maxLen int) bool { return len(s) <= maxLen && nameChars.MatchString(s) }
+
+// maxLenName is nameChars with a length bound.
+type maxLenName int
+
+func (m maxLenName) MatchString(s string) bool { return validChars(s, int(m)) }
+
 var (
-	networkName      = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$`)
-	validContainerID = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$`)
-	dnsName          = regexp.MustCompile(`^[a-zA-Z0-9]([a-zA-Z0-9_.-]{0,252})$`)
+	validContainerID = maxLenName(64)
+	dnsName          = maxLenName(253)
 )
 
 // ValidName reports whether name can name a network (it is a file name
 // under the runtime root too).
-func ValidName(name string) bool { return networkName.MatchString(name) }
+func ValidName(name string) bool { return validChars(name, 64) }
 
 // newID returns a random 64-hex-digit ID.
 func newID() string {

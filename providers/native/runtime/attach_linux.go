@@ -13,14 +13,18 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// A container started with a terminal (Spec.Tty) under a supervisor can
-// be attached to: while its main process runs, the supervisor listens on
-// <dir>/attach.sock and relays the terminal. Everything the terminal
-// prints goes to every client as it is; a client sends frames of one type
+// A container run by a supervisor can be attached to: while its main
+// process runs, the supervisor listens on <dir>/attach.sock. With a
+// terminal (Spec.Tty) it relays the terminal: everything the terminal
+// prints goes to every client as it is. Without one, clients read the
+// output from the log and the socket only carries their input; either
+// way the server closes every connection when the main process has
+// exited and its output is in the log. A client sends frames of one type
 // byte, a 4-byte big-endian length and the payload: frameInput (bytes
-// typed, written to the terminal) and frameResize (columns and rows, two
-// 2-byte big-endian numbers). A client that falls behind is dropped
-// rather than slow the log down.
+// typed, written to the terminal, or to the stdin pipe of a container
+// with Spec.OpenStdin, else dropped) and frameResize (columns and rows,
+// two 2-byte big-endian numbers; terminal only). A client that falls
+// behind is dropped rather than slow the log down.
 const (
 	attachSocket  = "attach.sock"
 	frameInput    = 'i'
@@ -29,11 +33,12 @@ const (
 	clientBacklog = 256 // output chunks queued per client
 )
 
-// attachServer relays one run's terminal.
+// attachServer serves one run's attach clients.
 type attachServer struct {
-	ln     *net.UnixListener
-	master *os.File
-	path   string
+	ln    *net.UnixListener
+	input *os.File // the terminal's master, the stdin pipe, or nil
+	tty   bool
+	path  string
 
 	mu      sync.Mutex
 	clients map[*attachClient]struct{}
@@ -46,12 +51,15 @@ type attachClient struct {
 	once sync.Once
 }
 
-// serveAttach starts relaying the terminal of a run whose output has
-// started; nil without a terminal or when the socket cannot be made.
+// serveAttach starts serving attach clients of a run whose output has
+// started; nil when the socket cannot be made (attach then reports that
+// there is nothing to attach to).
 func (o *outputs) serveAttach(dir string, tty bool) *attachServer {
-	master := o.readers[streamStdout]
-	if !tty || master == nil {
-		return nil
+	input := o.stdin
+	if tty {
+		if input = o.readers[streamStdout]; input == nil {
+			return nil
+		}
 	}
 	var ln *net.UnixListener
 	p := dir + "/" + attachSocket
@@ -67,8 +75,10 @@ func (o *outputs) serveAttach(dir string, tty bool) *attachServer {
 	if err != nil {
 		return nil
 	}
-	a := &attachServer{ln: ln, master: master, path: p, clients: map[*attachClient]struct{}{}}
-	o.tee = a
+	a := &attachServer{ln: ln, input: input, tty: tty, path: p, clients: map[*attachClient]struct{}{}}
+	if tty {
+		o.tee = a
+	}
 	go a.serve()
 	return a
 }
@@ -147,13 +157,15 @@ func (a *attachServer) receive(c *attachClient) {
 		}
 		switch hdr[0] {
 		case frameInput:
-			if _, err := a.master.Write(payload); err != nil {
-				return
+			// Input the process no longer reads (it closed its stdin)
+			// is dropped; the client stays until the run ends.
+			if a.input != nil {
+				_, _ = a.input.Write(payload)
 			}
 		case frameResize:
-			if len(payload) == 4 {
+			if a.tty && len(payload) == 4 {
 				ws := &unix.Winsize{Col: binary.BigEndian.Uint16(payload), Row: binary.BigEndian.Uint16(payload[2:])}
-				_ = unix.IoctlSetWinsize(int(a.master.Fd()), unix.TIOCSWINSZ, ws)
+				_ = unix.IoctlSetWinsize(int(a.input.Fd()), unix.TIOCSWINSZ, ws)
 			}
 		}
 	}

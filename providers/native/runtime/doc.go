@@ -66,15 +66,15 @@
 //	rt.CopyFrom(id, "/etc", "out")     // paths resolved inside its root
 //	rt.CopyTo(id, "file", "/tmp/")
 //	l, _ := rt.OpenLogs(id)            // l.ReadAll(), then l.Follow(ctx, fn)
-//	detached, err := rt.Attach(ctx, id, runtime.AttachOptions{...}) // Spec.Tty containers
+//	detached, err := rt.Attach(ctx, id, runtime.AttachOptions{...}) // its terminal, or its log and stdin
 //
 // # On disk
 //
 // Each container has <root>/<id>/ (mode 0700): config.json (the
 // normalised Spec), status.json (Status, written atomically by the
-// supervisor), supervisor.lock, control.sock, attach.sock (while a
-// container with a terminal runs: the supervisor relays it to berth
-// attach), supervisor.log (the supervisor's stderr), rootfs/ (overlay
+// supervisor), supervisor.lock, control.sock, attach.sock (while the
+// main process runs: the supervisor relays its terminal, or the input
+// for a stdin kept open with OpenStdin, to berth attach), supervisor.log (the supervisor's stderr), rootfs/ (overlay
 // mount point), upper/ and work/, etc/ (hostname, hosts, resolv.conf,
 // bind-mounted into the container), logs/ and libcontainer/
 // (libcontainer's state). Its cgroup is

@@ -1,7 +1,6 @@
 package runtime
 
 import (
-	"errors"
 	"io"
 	"os"
 	"time"
@@ -61,20 +60,21 @@ type Stats struct {
 	NetTx uint64 `json:"net_tx"`
 }
 
-// ErrNoTerminal: Attach needs a container started with a terminal.
-var ErrNoTerminal = errors.New("container was not started with a terminal")
-
 // DefaultDetachKeys end an attach session: Ctrl-P Ctrl-Q, as in Docker.
 var DefaultDetachKeys = []byte{0x10, 0x11}
 
-// AttachOptions connect the caller to a container's terminal.
+// AttachOptions connect the caller to a container's main process.
 type AttachOptions struct {
-	// Stdin is sent to the terminal (nil: only watch); Stdout gets what
-	// it prints.
+	// Stdin is sent to the terminal, or to the stdin of a container
+	// started with OpenStdin (nil: only watch). Stdout gets what the
+	// terminal prints, or the process's stdout; Stderr its stderr (nil:
+	// Stdout too).
 	Stdin  io.Reader
 	Stdout io.Writer
-	// Terminal, when the caller has one, is put in raw mode while Stdin
-	// is sent, and its size is given to the container's and followed.
+	Stderr io.Writer
+	// Terminal, when the caller has one and the container has a
+	// terminal, is put in raw mode while Stdin is sent, and its size is
+	// given to the container's and followed.
 	Terminal *os.File
 	// DetachKeys typed on Stdin end the session without stopping the
 	// container; nil: none.

@@ -16,17 +16,20 @@ import (
 
 // outputs connects a main process's output to the log: a pipe each for
 // stdout and stderr, or with a TTY the pseudo-terminal's master, which
-// libcontainer hands over on a socket.
+// libcontainer hands over on a socket. With Spec.OpenStdin and no TTY
+// the process's stdin is a pipe whose writing end stays here, open for
+// the whole run, so that a shell waits for input instead of exiting.
 type outputs struct {
 	readers map[string]*os.File // stream name → our end
 	child   []*os.File          // the process's ends, closed once it started
 	console *os.File            // TTY: our end of the console socket
+	stdin   *os.File            // OpenStdin without TTY: our end of its stdin
 	tee     io.Writer           // TTY: also gets the terminal's output (attach)
 }
 
-func attachOutput(p *libcontainer.Process, tty bool) (*outputs, error) {
+func attachOutput(p *libcontainer.Process, s Spec) (*outputs, error) {
 	o := &outputs{readers: map[string]*os.File{}}
-	if tty {
+	if s.Tty {
 		parent, child, err := utils.NewSockPair("console")
 		if err != nil {
 			return nil, err
@@ -35,6 +38,13 @@ func attachOutput(p *libcontainer.Process, tty bool) (*outputs, error) {
 		p.ConsoleSocket = child
 		p.ConsoleWidth, p.ConsoleHeight = 80, 24
 		return o, nil
+	}
+	if s.OpenStdin {
+		r, w, err := os.Pipe()
+		if err != nil {
+			return nil, err
+		}
+		p.Stdin, o.stdin, o.child = r, w, append(o.child, r)
 	}
 	for _, stream := range []string{streamStdout, streamStderr} {
 		r, w, err := os.Pipe()
@@ -99,8 +109,10 @@ func (o *outputs) close() {
 	for _, f := range o.readers {
 		f.Close()
 	}
-	if o.console != nil {
-		o.console.Close()
+	for _, f := range []*os.File{o.console, o.stdin} {
+		if f != nil {
+			f.Close()
+		}
 	}
 }
 

@@ -36,7 +36,7 @@ type run struct {
 	exitCode int
 	finished time.Time
 
-	attach *attachServer // with a TTY: relays it to berth attach
+	attach *attachServer // serves berth attach while the process runs
 
 	healthMu     sync.Mutex
 	healthCancel context.CancelFunc
@@ -50,7 +50,7 @@ func startRun(dir string, s Spec, logs *logWriter) (*run, error) {
 	if err != nil {
 		return nil, err
 	}
-	out, err := attachOutput(r.p, s.Tty)
+	out, err := attachOutput(r.p, s)
 	if err != nil {
 		_ = r.c.Destroy()
 		return nil, err

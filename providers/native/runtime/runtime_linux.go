@@ -193,6 +193,12 @@ func (r *Runtime) Status(id string) (*Status, error) {
 		spec, _ := readSpec(dir)
 		return &Status{ID: id, Name: spec.Name, Labels: spec.Labels, State: StateDead, Error: "incomplete container", Spec: spec}, nil
 	}
+	if errors.As(err, new(*json.SyntaxError)) || errors.Is(err, io.ErrUnexpectedEOF) {
+		// Records are not fsynced (see writeFileAtomic): after a power
+		// loss one may be empty. The container is dead either way.
+		spec, _ := readSpec(dir)
+		return &Status{ID: id, Name: spec.Name, Labels: spec.Labels, State: StateDead, Error: "unreadable status record: " + err.Error(), Spec: spec}, nil
+	}
 	if err != nil {
 		return nil, err
 	}

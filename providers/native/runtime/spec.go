@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"strings"
 	"time"
 )
 
@@ -39,6 +40,11 @@ type Spec struct {
 
 	Network NetworkMode `json:"network"`
 	Tty     bool        `json:"tty,omitempty"`
+	// OpenStdin keeps the main process's stdin open, like docker run -i:
+	// without Tty it reads a pipe the supervisor holds and Attach writes
+	// to; without OpenStdin (and without Tty) its stdin is /dev/null.
+	// With Tty its stdin is the terminal, always open.
+	OpenStdin bool `json:"open_stdin,omitempty"`
 
 	// AutoRemove removes the container once its main process has exited
 	// for good (the restart policy will not restart it, or it was
@@ -129,10 +135,30 @@ const (
 	defaultTmpfsFlags = "nosuid,nodev,noexec"
 )
 
-var (
-	idPattern       = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
-	hostnamePattern = regexp.MustCompile(`^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$`)
-)
+var idPattern = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
+
+// validHostname reports whether h is a hostname of RFC 1123 labels: each
+// 1 to 63 letters, digits and '-', not starting or ending with '-'; at
+// most 253 bytes in all. (Written out rather than as a regexp: its
+// bounded repetitions compile into a large program at every start of the
+// binary, container inits included.)
+func validHostname(h string) bool {
+	if h == "" || len(h) > 253 {
+		return false
+	}
+	for label := range strings.SplitSeq(h, ".") {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for i := 0; i < len(label); i++ {
+			c := label[i]
+			if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-') {
+				return false
+			}
+		}
+	}
+	return true
+}
 
 // ValidID reports whether id can name a container: letters, digits,
 // '_', '.', '-', starting with a letter or digit, at most 64 bytes.
@@ -175,7 +201,7 @@ func (s Spec) withDefaults() (Spec, error) {
 }
 
 func defaultHostname(s Spec) string {
-	if s.Name != "" && len(s.Name) <= 63 && hostnamePattern.MatchString(s.Name) {
+	if len(s.Name) <= 63 && validHostname(s.Name) {
 		return s.Name
 	}
 	return shortID(s.ID)

@@ -14,7 +14,7 @@ func (s Spec) check() error {
 	if len(s.Args) == 0 || s.Args[0] == "" {
 		bad("no command to run (neither the image nor the container sets one)")
 	}
-	if !hostnamePattern.MatchString(s.Hostname) || len(s.Hostname) > 253 {
+	if !validHostname(s.Hostname) {
 		bad("invalid hostname %q", s.Hostname)
 	}
 	if !path.IsAbs(s.WorkingDir) {

@@ -78,3 +78,17 @@ func TestParseSignal(t *testing.T) {
 		}
 	}
 }
+
+func TestValidHostname(t *testing.T) {
+	long := strings.Repeat("a", 63)
+	for h, want := range map[string]bool{
+		"web": true, "web-1": true, "a.b.c": true, "0abc": true, long: true, long + ".x": true,
+		"": false, "-web": false, "web-": false, "a..b": false, ".a": false, "a.": false,
+		"we_b": false, "wéb": false, long + "a": false,
+		strings.Repeat(long+".", 4) + "abc": false, // 259 bytes
+	} {
+		if got := validHostname(h); got != want {
+			t.Errorf("validHostname(%q) = %v, want %v", h, got, want)
+		}
+	}
+}
