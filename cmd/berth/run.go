@@ -79,7 +79,7 @@ func (f *runFlags) register(cmd *cobra.Command) {
 	fs := cmd.Flags()
 	fs.BoolVar(&f.rm, "rm", false, "remove the container when it exits")
 	fs.BoolVarP(&f.detach, "detach", "d", false, "run in the background and print the container ID")
-	fs.BoolVarP(&f.interactive, "interactive", "i", false, "pass stdin to the container")
+	fs.BoolVarP(&f.interactive, "interactive", "i", false, "pass stdin to the container (with -d: keep its stdin open for berth attach)")
 	fs.BoolVarP(&f.tty, "tty", "t", false, "give the container a terminal")
 	fs.StringVar(&f.name, "name", "", "name the container (default: a generated adjective-noun-NNNN)")
 	fs.StringArrayVarP(&f.env, "env", "e", nil, "set an environment variable: `NAME=VALUE`, or NAME to pass berth's own (repeatable)")
@@ -112,8 +112,6 @@ func (f *runFlags) check(cmd *cobra.Command, a *app) error {
 		return errors.New("-p: published ports need berth's networking (coming); use --network host for now")
 	case f.network != runtime.NetworkNone && f.network != runtime.NetworkHost:
 		return fmt.Errorf("--network %q: want none or host (other networks need berth's networking, coming)", f.network)
-	case f.detach && f.interactive:
-		return errors.New("-i cannot be used with -d: berth cannot attach to a detached container")
 	case f.restart != "" && f.restart != runtime.RestartNo && !f.detach:
 		return errors.New("--restart needs -d: only a detached container has a supervisor to restart it")
 	case f.restart != "" && f.restart != runtime.RestartNo && f.rm:

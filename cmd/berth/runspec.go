@@ -56,6 +56,7 @@ func (f *runFlags) runSpec(e *native.Engine, img *image.Image, id, name string, 
 		Restart: f.restart, StopSignal: img.Config.StopSignal,
 		Network:    runtime.NetworkMode{Mode: f.network},
 		Tty:        f.tty,
+		OpenStdin:  f.interactive && f.detach, // a foreground run relays stdin itself
 		AutoRemove: f.rm,
 	}
 	if s.Hostname == "" && f.network != runtime.NetworkHost {
