@@ -72,6 +72,9 @@ func templateBlock(container *Block) Block {
 		r.Default = cty.StringVal("always")
 		r.Description += " Default for deployment replicas: always."
 	}
+	if p := b.Blocks["port"]; p != nil {
+		p.Block.Description = "Publish a container port on the host once for the deployment, balanced over its ready replicas (each new connection goes to one of them); repeat for several."
+	}
 	b.Description = "The container every replica runs: any attribute and block of a container except node and lifecycle. A change rolls out a new revision."
 	return b
 }

@@ -3,6 +3,7 @@ package schemas
 import (
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/zclconf/go-cty/cty"
@@ -172,6 +173,12 @@ func TestImpliedType(t *testing.T) {
 	tmpl := deploymentSchema.Block.ImpliedType().AttributeType("template")
 	if !tmpl.IsObjectType() || !tmpl.HasAttribute("health") || tmpl.HasAttribute("node") {
 		t.Errorf("deployment template implied type = %s", tmpl.FriendlyName())
+	}
+	// A template's port is the deployment's, balanced over its replicas;
+	// the container's own port block says nothing of that.
+	tp := deploymentSchema.Block.Blocks["template"].Block.Blocks["port"].Block.Description
+	if !strings.Contains(tp, "balanced over its ready replicas") || strings.Contains(containerSchema.Block.Blocks["port"].Block.Description, "balanced") {
+		t.Errorf("template port description %q", tp)
 	}
 }
 

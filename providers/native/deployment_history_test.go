@@ -118,7 +118,7 @@ func TestStatusRoundTrip(t *testing.T) {
 	if len(got) != 2 || got[0].ID != "a" || got[1].Health != "healthy" || got[0].Health != "" {
 		t.Errorf("round trip %+v", got)
 	}
-	if addrs := stringList(addressesOf(got)); !slices.Equal(addrs, []string{"10.0.0.3"}) {
+	if addrs := stringList(addressesOf(got, cty.NilVal)); !slices.Equal(addrs, []string{"10.0.0.3"}) {
 		t.Errorf("addresses %v, want only the running replica's", addrs)
 	}
 }

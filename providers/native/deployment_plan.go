@@ -23,7 +23,7 @@ func planDeployment(prior, planned cty.Value, private []byte) (cty.Value, provid
 	if planned.IsNull() || !planned.IsKnown() {
 		return planned, nil
 	}
-	diags := checkDeployment(planned)
+	diags := checkDeployment(prior, planned)
 	hist, err := DecodeHistory(private)
 	if err != nil {
 		diags = diags.FromError(err)
@@ -72,13 +72,10 @@ func planDeployment(prior, planned cty.Value, private []byte) (cty.Value, provid
 	return withAttrs(planned, set), nil
 }
 
-// checkDeployment refuses what deployments cannot do yet.
-func checkDeployment(planned cty.Value) providers.Diagnostics {
-	var diags providers.Diagnostics
-	if err := checkTemplate(attr(planned, "template")); err != nil {
-		diags = diags.AttributeError(cty.GetAttrPath("template").GetAttr("port"), err.Error(),
-			"publish the port from a container in front of the replicas (a proxy on the same network, which reaches them all by the deployment's name), or remove the port block")
-	}
+// checkDeployment refuses what deployments cannot do yet, and host
+// ports that are taken.
+func checkDeployment(prior, planned cty.Value) providers.Diagnostics {
+	diags := checkDeploymentPorts(prior, planned)
 	if nodes := elements(attr(attr(planned, "placement"), "nodes")); len(nodes) > 0 {
 		diags = diags.AttributeError(cty.GetAttrPath("placement").GetAttr("nodes"),
 			"spreading replicas over nodes is not supported yet", "remove the placement block: replicas run on the machine running berth")
@@ -87,16 +84,6 @@ func checkDeployment(planned cty.Value) providers.Diagnostics {
 		diags = diags.AttributeError(cty.GetAttrPath("update"), err.Error(), "")
 	}
 	return diags
-}
-
-// checkTemplate refuses port blocks: a published port balanced over the
-// replicas needs kernel NAT with one endpoint per replica, which berth's
-// networking does not offer yet.
-func checkTemplate(tmpl cty.Value) error {
-	if len(elements(attr(tmpl, "port"))) > 0 {
-		return fmt.Errorf("a deployment cannot publish ports yet: balancing one host port over its replicas is not built")
-	}
-	return nil
 }
 
 // strategy is a deployment's rollout settings.

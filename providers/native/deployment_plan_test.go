@@ -1,6 +1,8 @@
 package native
 
 import (
+	"fmt"
+	"net"
 	"slices"
 	"strings"
 	"testing"
@@ -37,7 +39,7 @@ func deployed(t *testing.T, cfgVal cty.Value, rev int, reps ...deploy.Replica) c
 		}
 	}
 	return withAttrs(v, map[string]cty.Value{"revision": num(int64(rev)), "replicas_status": statusList(reps),
-		"addresses": addressesOf(reps), "rollout": str("create")})
+		"addresses": addressesOf(reps, v.GetAttr("template")), "rollout": str("create")})
 }
 
 func TestPlanDeploymentReplicas(t *testing.T) {
@@ -141,13 +143,11 @@ func TestPlanDeploymentTemplateChange(t *testing.T) {
 }
 
 func TestPlanDeploymentRefuses(t *testing.T) {
-	port := cty.TupleVal([]cty.Value{cty.ObjectVal(map[string]cty.Value{"host": num(8080), "container": num(80)})})
 	tests := []struct {
 		name  string
 		extra map[string]cty.Value
 		want  string
 	}{
-		{"published port", map[string]cty.Value{"template": cty.ObjectVal(map[string]cty.Value{"image": str("i"), "port": port})}, "template.port: a deployment cannot publish ports yet"},
 		{"placement", map[string]cty.Value{"placement": cty.ObjectVal(map[string]cty.Value{"nodes": strs("a")})}, "placement.nodes: spreading replicas over nodes is not supported yet"},
 	}
 	for _, tc := range tests {
@@ -157,6 +157,46 @@ func TestPlanDeploymentRefuses(t *testing.T) {
 				t.Errorf("diagnostics %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestPlanDeploymentPorts: a host port that a program holds fails the
+// plan of a deployment that would publish it, naming the port block,
+// but not the plan of the deployment that publishes it already.
+func TestPlanDeploymentPorts(t *testing.T) {
+	l, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	taken := l.Addr().(*net.TCPAddr).Port
+	withPort := func(host int) map[string]cty.Value {
+		port := map[string]cty.Value{"container": num(80), "host_ip": str("127.0.0.1")}
+		if host != 0 {
+			port["host"] = num(int64(host))
+		}
+		return map[string]cty.Value{"template": cty.ObjectVal(map[string]cty.Value{"image": str("i"), "port": cty.TupleVal([]cty.Value{cty.ObjectVal(port)})})}
+	}
+	resp := New().PlanResourceChange(ctx, planReq(cty.NullVal(implied("deployment")), depConfig(t, "i", 2, withPort(taken)), nil))
+	want := fmt.Sprintf("template.port[0].host: host port %d/tcp on 127.0.0.1 is not free", taken)
+	if got := strings.Join(summaries(resp.Diagnostics), "\n"); got != want {
+		t.Errorf("diagnostics %q, want %q", got, want)
+	}
+	if d := resp.Diagnostics; len(d) == 1 && !strings.Contains(d[0].Detail, "in use by another program") {
+		t.Errorf("detail %q does not say who holds the port", d[0].Detail)
+	}
+	// As recorded after berth chose the port (the taken one, as it happens).
+	prior := deployed(t, depConfig(t, "i", 2, withPort(0)), 1)
+	tmpl := prior.GetAttr("template")
+	port := withAttrs(tmpl.GetAttr("port").Index(num(0)), map[string]cty.Value{"host": num(int64(taken))})
+	prior = withAttrs(prior, map[string]cty.Value{"template": withAttrs(tmpl, map[string]cty.Value{"port": cty.ListVal([]cty.Value{port})})})
+	prior = withAttrs(prior, map[string]cty.Value{"addresses": addressesOf(recordedReplicas(prior.GetAttr("replicas_status")), prior.GetAttr("template"))})
+	if resp := New().PlanResourceChange(ctx, planReq(prior, depConfig(t, "j", 2, withPort(taken)), nil)); resp.Diagnostics.HasErrors() {
+		t.Errorf("a port the deployment publishes already: %v", summaries(resp.Diagnostics))
+	}
+	addrs := stringList(prior.GetAttr("addresses"))
+	if want := fmt.Sprintf("127.0.0.1:%d", taken); len(addrs) != 3 || addrs[2] != want {
+		t.Errorf("addresses %v, want the replicas' and %s", addrs, want)
 	}
 }
 

@@ -16,9 +16,8 @@ package native
 //     templates) lives in the record's Private bytes (deployment_history.go).
 //   - Every change is one rollout of the deploy engine from the replicas
 //     that exist to the planned count and revision (deploy.Engine).
-//   - Not built yet: a published port balanced over the healthy replicas
-//     (needs per-replica NAT endpoints from the network package); plans
-//     refuse port blocks in a template until then.
+//   - The template's ports are published once for the deployment and
+//     balanced over its ready replicas (deployment_ports.go).
 
 import (
 	"context"
@@ -55,8 +54,23 @@ func applyDeployment(ctx context.Context, e *Engine, req providers.ApplyResource
 		Progress: progressOf(req.Progress),
 		Label:    func(n int) string { return d.name + "#" + strconv.Itoa(n) },
 	}
+	lb, err := newPortBalancer(e, d.id, d.name, d.plan.Revision, d.tmpls[d.plan.Revision], historyTemplates(d.tmpls, d.hist))
+	if err == nil && lb == nil {
+		err = e.Networks.RemoveService(ctx, d.id) // ports the template no longer publishes
+	}
+	if err != nil {
+		return providers.ApplyResourceChangeResponse{New: req.Prior, Private: req.Private, Diagnostics: diags.FromError(err)}
+	}
+	if lb != nil {
+		eng.Balancer, eng.Drain = lb, portDrain
+	}
 	out := eng.Run(ctx, d.plan, current)
-	return d.finish(out)
+	lb, err = d.publishFinal(context.WithoutCancel(ctx), lb, out)
+	resp := d.finish(out, lb)
+	if err != nil && (out.Failure == nil || out.Failure.Check != deploy.CheckBalance) { // else said already
+		resp.Diagnostics = resp.Diagnostics.FromError(fmt.Errorf("publish the ports of deployment %s: %w", d.name, err))
+	}
+	return resp
 }
 
 func progressOf(f func(string)) func(string) {
@@ -103,9 +117,6 @@ func newDeploymentChange(e *Engine, req providers.ApplyResourceChangeRequest) (*
 		d.tmpls[d.previous] = attr(prior, "template")
 	}
 	d.tmpls[target] = attr(planned, "template")
-	if err := checkTemplate(d.tmpls[target]); err != nil {
-		return nil, err
-	}
 	st, err := strategyOf(planned)
 	if err != nil {
 		return nil, err
@@ -158,9 +169,15 @@ func listReplicas(e *Engine, id string) ([]deploy.Replica, error) {
 // finish records the outcome: the replicas with their addresses, the
 // revision and template they run, the history, and on failure an error
 // saying which replica failed which check and what its log said last.
-func (d *deploymentChange) finish(out deploy.Outcome) providers.ApplyResourceChangeResponse {
+func (d *deploymentChange) finish(out deploy.Outcome, lb *portBalancer) providers.ApplyResourceChangeResponse {
 	withIPs(d.e, out.Replicas)
 	target := d.plan.Revision
+	if lb != nil {
+		d.tmpls[lb.revision] = lb.withHosts(d.tmpls[lb.revision])
+	}
+	for rev, t := range d.tmpls {
+		d.tmpls[rev] = knownTemplate(t)
+	}
 	tmpl, status := d.tmpls[target], revisionComplete
 	switch {
 	case out.Failure == nil:
@@ -183,7 +200,7 @@ func (d *deploymentChange) finish(out deploy.Outcome) providers.ApplyResourceCha
 	}
 	v := withAttrs(d.planned, map[string]cty.Value{
 		"id": cty.StringVal(d.id), "revision": cty.NumberIntVal(int64(out.Revision)), "template": tmpl,
-		"replicas_status": statusList(out.Replicas), "addresses": addressesOf(out.Replicas), "rollout": cty.StringVal(note),
+		"replicas_status": statusList(out.Replicas), "addresses": addressesOf(out.Replicas, tmpl), "rollout": cty.StringVal(note),
 	})
 	return providers.ApplyResourceChangeResponse{New: v, Private: d.hist.encode(), Diagnostics: diags}
 }
@@ -237,10 +254,14 @@ func replicaIP(e *Engine, id string) string {
 	return ep.Interfaces[0].IP.String()
 }
 
-// deleteDeployment removes every replica, recorded or only labelled.
+// deleteDeployment removes its published ports, then every replica,
+// recorded or only labelled.
 func deleteDeployment(ctx context.Context, e *Engine, req providers.ApplyResourceChangeRequest) providers.ApplyResourceChangeResponse {
 	var diags providers.Diagnostics
 	id, _ := knownString(attr(req.Prior, "id"))
+	if err := e.Networks.RemoveService(ctx, id); err != nil {
+		return providers.ApplyResourceChangeResponse{New: req.Prior, Private: req.Private, Diagnostics: diags.FromError(err)}
+	}
 	reps, err := listReplicas(e, id)
 	if err != nil {
 		return providers.ApplyResourceChangeResponse{New: req.Prior, Private: req.Private, Diagnostics: diags.FromError(err)}

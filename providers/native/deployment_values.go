@@ -33,7 +33,8 @@ func replicaName(deployment string, ordinal int) string {
 // deployment's name resolves to all its replicas and NAME-ORDINAL to
 // the replica whatever its container is called. A bridge-mode template
 // without network blocks joins berth's default network explicitly, to
-// carry the aliases.
+// carry the aliases. Port blocks are left out: the deployment publishes
+// them, balanced over its replicas (deployment_ports.go).
 func replicaValue(tmpl cty.Value, dep, depID, name string, ordinal, revision int) cty.Value {
 	ty := schemas.Builtin()[schemas.TypeContainer].Block.ImpliedType()
 	vals := map[string]cty.Value{}
@@ -46,6 +47,7 @@ func replicaValue(tmpl cty.Value, dep, depID, name string, ordinal, revision int
 	}
 	base := replicaName(dep, ordinal)
 	vals["name"] = cty.StringVal(name)
+	vals["port"] = cty.NullVal(ty.AttributeType("port"))
 	if vals["hostname"].IsNull() {
 		vals["hostname"] = cty.StringVal(base)
 	}
@@ -140,15 +142,16 @@ func statusList(reps []deploy.Replica) cty.Value {
 	return cty.ListVal(vals)
 }
 
-// addressesOf lists the IPs of the replicas that run, by ordinal.
-func addressesOf(reps []deploy.Replica) cty.Value {
+// addressesOf lists the IPs of the replicas that run, by ordinal, then
+// the ports tmpl publishes as host:port.
+func addressesOf(reps []deploy.Replica, tmpl cty.Value) cty.Value {
 	var out []string
 	for _, r := range reps {
 		if r.IP != "" && r.Up() {
 			out = append(out, r.IP)
 		}
 	}
-	return stringListVal(out)
+	return stringListVal(append(out, portAddresses(tmpl)...))
 }
 
 // recordedReplicas reads replicas_status back; unknown entries are skipped.

@@ -164,11 +164,30 @@ func (r *rollout) start(m *member) {
 	r.run(m, "start", func() (Replica, error) { return r.e.Ops.Start(r.ctx, rep) })
 }
 
+// remove takes m out of the balancer first, if it took connections, and
+// then, after the drain time, stops and removes it. When the balancer
+// fails m stays as it is (the rollout fails).
 func (r *rollout) remove(m *member, why string) {
+	if r.failure != nil {
+		return
+	}
+	took := r.serving[m.ID]
 	m.busy, m.removing = true, true
+	if !r.balance() {
+		m.busy, m.removing = false, false
+		return
+	}
 	rep := m.Replica
 	r.e.Progress(fmt.Sprintf("%s: stopping revision %d (%s; %s)", r.e.Label(m.Ordinal), m.Revision, m.Name, why))
-	r.run(m, "remove:"+why, func() (Replica, error) { return rep, r.e.Ops.Remove(r.ctx, rep) })
+	r.run(m, "remove:"+why, func() (Replica, error) {
+		if took && r.e.Drain > 0 {
+			select {
+			case <-r.e.Clock.After(r.e.Drain):
+			case <-r.ctx.Done():
+			}
+		}
+		return rep, r.e.Ops.Remove(r.ctx, rep)
+	})
 }
 
 // run dispatches one operation; its result arrives through the queue.

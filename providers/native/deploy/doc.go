@@ -28,6 +28,13 @@
 //     still runs (the glue then gives them a temporary name).
 //   - Replicas at ordinals >= N are removed at once (scale down removes the
 //     highest ordinals); missing ordinals are created (scale up).
+//   - With a Balancer (a port published for the deployment), the
+//     replicas that take new connections are the ready ones not being
+//     removed: a new replica joins once ready, one that turns unhealthy
+//     leaves at the next observation, and a replica to be removed leaves
+//     before anything else happens to it, then keeps running for Drain
+//     so that requests in flight finish. A balancer that fails fails the
+//     rollout, and nothing more is removed.
 //   - A new replica that the health check finds unhealthy, that exits, or
 //     that restarts repeatedly fails the rollout at once; one that never
 //     gets ready fails it after the progress deadline, measured from the

@@ -41,6 +41,13 @@ type Engine struct {
 	Dispatch func(func())
 	// LogLines is how many log lines a failure carries; default 10.
 	LogLines int
+	// Balancer, when set, is kept told which replicas take new
+	// connections (see Balancer).
+	Balancer Balancer
+	// Drain is how long a replica that took connections keeps running
+	// once the balancer no longer sends it any, before it is stopped:
+	// time for the requests in flight to finish.
+	Drain time.Duration
 }
 
 // Outcome is what a rollout left.
@@ -116,10 +123,15 @@ func (e *Engine) converge(ctx context.Context, t Target, current []Replica) ([]R
 		}
 		if r.failure != nil {
 			r.settle()
+			r.observe()
+			r.balance() // what the operations in flight left
 			return r.replicas(), r.failure
 		}
 		r.observe()
 		if r.check(); r.failure != nil {
+			continue
+		}
+		if !r.balance() {
 			continue
 		}
 		if r.complete() {

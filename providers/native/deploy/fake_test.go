@@ -52,8 +52,9 @@ type behaviour struct {
 type fakeRep struct {
 	Replica
 	created time.Time
-	forced  string // a state set by the test (killed, stopped)
-	started bool   // started again by the engine: exitAt no longer applies
+	forced  string    // a state set by the test (killed, stopped)
+	started bool      // started again by the engine: exitAt no longer applies
+	sickAt  time.Time // when set by the test: unhealthy from then on
 }
 
 // fakeOps simulates replicas and checks the rollout invariants on every
@@ -71,6 +72,7 @@ type fakeOps struct {
 	maxLive  int
 	minServe int
 	tempName int // creations whose ordinal still had a live replica
+	lb       *fakeBalancer
 }
 
 func newFake(t *testing.T, target Target, behave map[int]behaviour) *fakeOps {
@@ -128,6 +130,9 @@ func (f *fakeOps) Remove(ctx context.Context, r Replica) error {
 	defer f.mu.Unlock()
 	delete(f.reps, r.ID)
 	f.events = append(f.events, fmt.Sprintf("remove %d r%d", r.Ordinal, r.Revision))
+	if f.lb != nil {
+		f.lb.removed(r, f.clock.Now())
+	}
 	if s := f.served(); s < f.minServe {
 		f.minServe = s
 	}
@@ -174,7 +179,7 @@ func (f *fakeOps) observe(r Replica) Replica {
 		o.State = fr.forced
 	case b.exitAt > 0 && age >= b.exitAt && (!fr.started || b.flap):
 		o.State, o.ExitCode = StateExited, 1
-	case b.unhealthy > 0 && age >= b.unhealthy:
+	case b.unhealthy > 0 && age >= b.unhealthy, !fr.sickAt.IsZero() && !now.Before(fr.sickAt):
 		o.Health, o.Check = HealthUnhealthy, "exit 1: no such file"
 	case b.readyAt < 0 || age < b.readyAt:
 		if b.health {

@@ -69,6 +69,16 @@ type Ops interface {
 	LogTail(r Replica, lines int) []string
 }
 
+// Balancer routes new connections to replicas: a port published for
+// the deployment as a whole. The engine calls Serve with the replicas
+// that should take new connections (ready, and not being removed)
+// whenever that set changes, and always before it removes a replica
+// that took connections, so that no new connection reaches a replica
+// that is about to stop.
+type Balancer interface {
+	Serve(ctx context.Context, replicas []Replica) error
+}
+
 // Clock is the engine's time source.
 type Clock interface {
 	Now() time.Time
@@ -87,7 +97,7 @@ type Failure struct {
 	Ordinal  int      // -1 when no single replica is to blame
 	Label    string   // the replica as progress lines name it (web#2)
 	Replica  *Replica // the replica as last observed, when there is one
-	Check    string   // "health check", "start", "create", "remove", "progress deadline", "interrupted"
+	Check    string   // "health check", "start", "create", "remove", "published port", "progress deadline", "interrupted"
 	Reason   string
 	Logs     []string // last lines of the replica's log
 }
@@ -98,6 +108,7 @@ const (
 	CheckStart       = "start"
 	CheckCreate      = "create"
 	CheckRemove      = "remove"
+	CheckBalance     = "published port"
 	CheckDeadline    = "progress deadline"
 	CheckInterrupted = "interrupted"
 )
@@ -122,6 +133,8 @@ func (f *Failure) Error() string {
 		b.WriteString("did not become available within the progress deadline: ")
 	case CheckInterrupted:
 		b.WriteString("rollout interrupted: ")
+	case CheckBalance:
+		b.WriteString("could not publish its port: ")
 	default:
 		fmt.Fprintf(&b, "%s failed: ", f.Check)
 	}

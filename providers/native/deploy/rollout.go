@@ -3,6 +3,7 @@ package deploy
 import (
 	"context"
 	"fmt"
+	"maps"
 	"sync"
 	"time"
 )
@@ -30,6 +31,9 @@ type rollout struct {
 	lastProgress time.Time // when best last grew
 	best         int       // the most ordinals served so far
 	failure      *Failure
+	// serving is the set of replica IDs the balancer last took; nil
+	// until the first call.
+	serving map[string]bool
 }
 
 // observe refreshes every idle replica; a missing one is dropped (its
@@ -220,4 +224,34 @@ func (r *rollout) settle() {
 		}
 		r.drain()
 	}
+}
+
+// serves reports whether m should take new connections: it is ready,
+// and no operation (above all no removal) is under way on it.
+func (m *member) serves() bool { return m.idle() && m.ID != "" && m.Ready() }
+
+// balance tells the balancer which replicas serve, when that changed
+// since it last did. It reports false (and fails the rollout) when the
+// balancer could not take the change.
+func (r *rollout) balance() bool {
+	if r.e.Balancer == nil {
+		return true
+	}
+	var reps []Replica
+	ids := map[string]bool{}
+	for _, m := range r.ms {
+		if m.serves() {
+			reps = append(reps, m.Replica)
+			ids[m.ID] = true
+		}
+	}
+	if r.serving != nil && maps.Equal(ids, r.serving) {
+		return true
+	}
+	if err := r.e.Balancer.Serve(r.ctx, reps); err != nil {
+		r.setFailure(&Failure{Revision: r.t.Revision, Ordinal: -1, Check: CheckBalance, Reason: err.Error()})
+		return false
+	}
+	r.serving = ids
+	return true
 }

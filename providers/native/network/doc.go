@@ -19,6 +19,8 @@
 //	m.Detach(ctx, id)                       // everything Attach made, idempotent
 //	m.Remove(ctx, "backend", exists)        // bridge, rules, record
 //	network.CheckPort(port, ctrID)          // is a host port free (plan time)?
+//	m.SetService(ctx, network.Service{...}) // a deployment's ports, balanced over its ready replicas
+//	m.RemoveService(ctx, deploymentID)
 //
 // An attachment to DefaultNetwork creates that network on first use, and
 // the last Detach from it removes it again.
@@ -49,7 +51,9 @@
 //   - veth "vb" + 12 hex digits of the container ID + the attachment
 //     index on the host, created with its peer (eth0, eth1, ...) directly
 //     inside the container's namespace;
-//   - table "ip berth": NAT for published ports (prerouting and output),
+//   - table "ip berth": NAT for published ports (prerouting and output;
+//     a service's port picks one of its targets at random from a map
+//     svc-ID-PROTO-ADDR-PORT),
 //     masquerade (outbound, hairpin, loopback), isolation between
 //     networks, internal networks, and a guard dropping packets for
 //     127.0.0.0/8 that arrive on a berth bridge;
@@ -58,8 +62,15 @@
 //     another container on the same network straight to its veth. Such
 //     traffic then never reaches the bridge, and so never reaches
 //     br_netfilter and the host's iptables FORWARD chain, where Docker's
-//     DROP policy would otherwise drop it.
+//     DROP policy would otherwise drop it;
+//   - where the host has the iptables filter table's FORWARD chain (Docker
+//     makes it, with policy DROP): chain BERTH-FORWARD there, accepting
+//     what leaves berth's bridges and what returns or is DNATed to them,
+//     and one jump to it in FORWARD; made with the host's iptables
+//     command, looked for at each network setup and attach, removed with
+//     berth's tables. Docker's chains are never touched.
 //
-// Every rule carries a comment naming what it belongs to ("berth net=ID"
-// or "berth ctr=ID ..."), so teardown removes exactly its own.
+// Every nftables rule carries a comment naming what it belongs to
+// ("berth net=ID", "berth ctr=ID ..." or "berth svc=ID ..."), so teardown
+// removes exactly its own.
 package network

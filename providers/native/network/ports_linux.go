@@ -52,31 +52,37 @@ func (m *Manager) publish(ctx context.Context, ep *Endpoint, nets []*netRecord, 
 	return m.st.writeEndpoint(ep)
 }
 
-// CheckPort reports whether p could be published for the container
-// ctrID on this host: not published by another berth container (any
-// root), and bindable (no program listens on it). The error wraps
-// ErrPortInUse and says who holds the port.
-func (m *Manager) CheckPort(p Port, ctrID string) error {
+// CheckPort reports whether p could be published for owner (the ID of a
+// container, or of a service) on this host: not published by another
+// berth container or service (any root), and bindable (no program
+// listens on it). The error wraps ErrPortInUse and says who holds the
+// port.
+func (m *Manager) CheckPort(p Port, owner string) error {
 	published, err := m.nft.publishedPorts()
 	if err != nil {
 		published = nil // without the privilege to read rules, the bind test still tells
 	}
-	return m.checkPort(p, ctrID, published)
+	return m.checkPort(p, owner, published)
 }
 
 // CheckPort is Manager.CheckPort for the calling process's namespace,
 // without a runtime root.
-func CheckPort(p Port, ctrID string) error {
+func CheckPort(p Port, owner string) error {
 	m := &Manager{nsFd: -1, nft: nft{nsFd: -1}}
-	return m.CheckPort(p, ctrID)
+	return m.CheckPort(p, owner)
 }
 
-func (m *Manager) checkPort(p Port, ctrID string, published []PublishedPort) error {
+func (m *Manager) checkPort(p Port, owner string, published []PublishedPort) error {
 	for _, pp := range published {
-		if pp.ContainerID != ctrID && portsClash(pp.Port, p) {
-			return fmt.Errorf("%w: %s/%d on %s is published by berth container %s (%s)", ErrPortInUse,
-				p.Protocol, p.HostPort, p.HostIP, pp.Name, shortID(pp.ContainerID))
+		if pp.owner() == owner || !portsClash(pp.Port, p) {
+			continue
 		}
+		what := "container"
+		if pp.ServiceID != "" {
+			what = "deployment"
+		}
+		return fmt.Errorf("%w: %s/%d on %s is published by berth %s %s (%s)", ErrPortInUse,
+			p.Protocol, p.HostPort, p.HostIP, what, pp.Name, shortID(pp.owner()))
 	}
 	err := inNetNS(m.hostNS, func() error { return bindTest(p) })
 	switch {
@@ -152,7 +158,8 @@ func ephemeralPort(p Port) (uint16, error) {
 	return netip.MustParseAddrPort(l.Addr().String()).Port(), nil
 }
 
-// PublishedPorts lists the ports berth containers publish on this host.
+// PublishedPorts lists the ports berth containers and services publish
+// on this host.
 func (m *Manager) PublishedPorts() ([]PublishedPort, error) { return m.nft.publishedPorts() }
 
 func shortID(id string) string {

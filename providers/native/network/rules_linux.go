@@ -115,22 +115,33 @@ func portRule(p Port, target netip.Addr, ctrID, name string) ruleSpec {
 		ctrComment(ctrID, name, &p)}
 }
 
-// parsePortComment reads a published port back from its rule's comment.
+// parsePortComment reads a published port back from its rule's comment:
+// a container's ("berth ctr=ID name=N port=P") or a service's ("berth
+// svc=ID name=N port=P eps=D").
 func parsePortComment(c string) (PublishedPort, bool) {
 	var pp PublishedPort
 	f := strings.Fields(c)
-	if len(f) != 4 || f[0] != "berth" {
+	if len(f) < 4 || f[0] != "berth" {
 		return pp, false
 	}
-	id, ok1 := strings.CutPrefix(f[1], "ctr=")
+	ctr, ok1 := strings.CutPrefix(f[1], "ctr=")
+	svc, isSvc := strings.CutPrefix(f[1], "svc=")
+	if (ok1 && len(f) != 4) || (isSvc && len(f) != 5) {
+		return pp, false
+	}
 	name, ok2 := strings.CutPrefix(f[2], "name=")
 	port, ok3 := strings.CutPrefix(f[3], "port=")
 	proto, hostport, ok4 := strings.Cut(port, "/")
 	ap, err := netip.ParseAddrPort(hostport)
-	if !ok1 || !ok2 || !ok3 || !ok4 || err != nil {
+	if !(ok1 || isSvc) || !ok2 || !ok3 || !ok4 || err != nil {
 		return pp, false
 	}
-	pp.ContainerID, pp.Name = id, name
+	if ok1 {
+		pp.ContainerID = ctr
+	} else {
+		pp.ServiceID = svc
+	}
+	pp.Name = name
 	pp.Protocol, pp.HostIP, pp.HostPort = proto, ap.Addr(), ap.Port()
 	return pp, true
 }

@@ -121,6 +121,15 @@ type HostEntry struct {
 // host, as read from the kernel's rules.
 type PublishedPort struct {
 	Port
-	ContainerID string
+	ContainerID string // the container publishing it, or
+	ServiceID   string // the service (a deployment) publishing it
 	Name        string
+}
+
+// owner is the ID of what publishes the port.
+func (pp PublishedPort) owner() string {
+	if pp.ServiceID != "" {
+		return pp.ServiceID
+	}
+	return pp.ContainerID
 }
