@@ -2,12 +2,17 @@ package acceptance
 
 import (
 	"fmt"
+	"io"
+	"net"
 	"os"
 	"os/exec"
+	goruntime "runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/nftables"
+	"github.com/vishvananda/netns"
 )
 
 // dockerRules are the filter and nat chains Docker 28 installs on a host
@@ -24,13 +29,6 @@ var dockerRules = [][]string{
 	{"-t", "nat", "-N", "DOCKER"},
 	{"-t", "nat", "-A", "PREROUTING", "-m", "addrtype", "--dst-type", "LOCAL", "-j", "DOCKER"},
 	{"-t", "nat", "-A", "OUTPUT", "!", "-d", "127.0.0.0/8", "-m", "addrtype", "--dst-type", "LOCAL", "-j", "DOCKER"},
-}
-
-// adminRules are what docs/networking.md tells an administrator to add to
-// DOCKER-USER for berth's outbound and inbound routed traffic.
-var adminRules = [][]string{
-	{"-I", "DOCKER-USER", "-i", "berth+", "-j", "ACCEPT"},
-	{"-I", "DOCKER-USER", "-o", "berth+", "-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED,DNAT", "-j", "ACCEPT"},
 }
 
 func iptables(t *testing.T, args ...string) string {
@@ -124,6 +122,12 @@ func dropNewTables(t *testing.T, before map[string]bool) {
 	_ = c.Flush()
 }
 
+// TestDockerCoexistence runs berth on a host with Docker's rules and its
+// FORWARD policy DROP: container to container, the host to published
+// ports, and (through berth's own BERTH-FORWARD chain) outbound NAT,
+// another host to a published port and hairpin all work; isolation and
+// internal networks still hold; Docker's rules are never touched, and
+// destroy leaves the filter table as Docker had it.
 func TestDockerCoexistence(t *testing.T) {
 	w := newWorkspace(t) // first, so that its cleanup (destroy) runs last
 	dockerHost(t)
@@ -131,8 +135,10 @@ func TestDockerCoexistence(t *testing.T) {
 	from := out.listen(t, 7000)
 	dockerBefore := iptables(t, "-S") + iptables(t, "-t", "nat", "-S")
 	lo, any := freeTCPPort(t), freeTCPPort(t)
-	cfg := busyboxImage() + fmt.Sprintf(`
+	w.config(busyboxImage() + fmt.Sprintf(`
 network "app" {}
+network "other" {}
+network "sealed" { internal = true }
 container "server" {
   image   = image.busybox.id
   command = ["sh", "-c", "`+listenerLoop+`"]
@@ -149,22 +155,39 @@ container "web" {
   command = ["httpd", "-f", "-p", "80", "-h", "/srv"]
   network { name = network.app.name }
   port {
-    host      = %d
+    host      = %[1]d
     container = 80
     host_ip   = "127.0.0.1"
   }
   port {
-    host      = %d
+    host      = %[2]d
     container = 80
   }
 }
 container "leaver" {
   image   = image.busybox.id
-  command = ["sh", "-c", %q]
+  command = ["sh", "-c", %[3]q]
   network { name = network.app.name }
 }
-`, lo, any, tryOutside(out.remoteIP, 7000))
-	w.config(cfg)
+container "hairpin" {
+  image      = image.busybox.id
+  command    = ["sh", "-c", "for i in 1 2 3; do if printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 1 ${network.app.gateway} %[2]d; then break; fi; sleep 0.3; done; echo DONE; exec sleep 1000"]
+  network { name = network.app.name }
+  depends_on = [container.web]
+}
+container "stranger" {
+  image   = image.busybox.id
+  command = ["sh", "-c", "if echo x | nc -w 2 ${container.server.ip_addresses["app"]} 8080; then echo CONNECTED; else echo BLOCKED; fi; exec sleep 1000"]
+  network { name = network.other.name }
+}
+container "inmate" {
+  image   = image.busybox.id
+  command = ["sh", "-c", %[4]q]
+  network { name = network.sealed.name }
+  depends_on = [container.web]
+}
+`, lo, any, tryOutside(out.remoteIP, 7000),
+		fmt.Sprintf("if echo x | nc -w 2 ${network.sealed.gateway} %d; then echo PORT-OPEN; else echo PORT-SHUT; fi; %s", any, tryOutside(out.remoteIP, 7000))))
 	w.ok("apply", "-auto-approve")
 	w.remember()
 
@@ -177,32 +200,122 @@ container "leaver" {
 			t.Errorf("GET %s with Docker's rules: %q, %v", url, body, err)
 		}
 	}
-	// Routed traffic meets Docker's FORWARD policy, which berth does not
-	// touch: docs/networking.md says so, and what to add.
-	if log := waitLog(t, w, w.stateResource("container.leaver")["id"].(string), "REACHED"); !strings.Contains(log, "UNREACHED") {
-		t.Errorf("outbound traffic passed Docker's FORWARD DROP:\n%s", log)
+	logOf := func(addr, marker string) string {
+		return waitLog(t, w, w.stateResource(addr)["id"].(string), marker)
 	}
-	if after := iptables(t, "-S") + iptables(t, "-t", "nat", "-S"); after != dockerBefore {
-		t.Errorf("berth changed Docker's rules:\nbefore:\n%s\nafter:\n%s", dockerBefore, after)
-	}
-
-	// The administrator adds the documented rules: outbound works.
-	for _, r := range adminRules {
-		iptables(t, r...)
-	}
-	w.config(cfg + fmt.Sprintf(`
-container "leaver2" {
-  image   = image.busybox.id
-  command = ["sh", "-c", %q]
-  network { name = network.app.name }
-}
-`, tryOutside(out.remoteIP, 7000)))
-	w.ok("apply", "-auto-approve")
-	w.remember()
-	if log := waitLog(t, w, w.stateResource("container.leaver2")["id"].(string), "REACHED"); strings.Contains(log, "UNREACHED") {
-		t.Errorf("outbound traffic blocked despite the documented DOCKER-USER rules:\n%s", log)
+	// Routed traffic, through berth's chain despite Docker's DROP policy.
+	if log := logOf("container.leaver", "REACHED"); strings.Contains(log, "UNREACHED") || !strings.Contains(log, "hello from outside") {
+		t.Errorf("container to outside with Docker's rules:\n%s", log)
 	}
 	if got := from(); len(got) != 1 || got[0] != out.hostIP {
-		t.Errorf("outside saw %v, want one connection from %s", got, out.hostIP)
+		t.Errorf("outside saw %v, want one connection from %s (masqueraded)", got, out.hostIP)
 	}
+	if body, err := out.get(fmt.Sprintf("%s:%d", out.hostIP, any)); err != nil || !strings.HasSuffix(body, "\r\n\r\nhello from berth\n") {
+		t.Errorf("outside to the published port %s:%d with Docker's rules: %q, %v", out.hostIP, any, body, err)
+	}
+	if log := logOf("container.hairpin", "DONE"); !strings.Contains(log, "hello from berth") {
+		t.Errorf("hairpin to %s:%d with Docker's rules:\n%s", gw, any, log)
+	}
+	// berth's own drops still hold behind its accept.
+	if log := logOf("container.stranger", "ED"); !strings.Contains(log, "BLOCKED") {
+		t.Errorf("a container of another network reached the server: %q", log)
+	}
+	if log := logOf("container.inmate", "REACHED"); !strings.Contains(log, "PORT-SHUT") || !strings.Contains(log, "UNREACHED") || strings.Contains(log, "default") {
+		t.Errorf("a container of an internal network got out:\n%s", log)
+	}
+
+	// berth added its chain and one jump, and changed nothing of Docker's.
+	during := iptables(t, "-S")
+	first := strings.Index(during, "\n-A FORWARD ")
+	if n := strings.Count(during, "-j BERTH-FORWARD\n"); n != 1 || first < 0 || !strings.HasPrefix(during[first+1:], "-A FORWARD -j BERTH-FORWARD\n") {
+		t.Errorf("want one jump to BERTH-FORWARD at the head of FORWARD (berth came after Docker):\n%s", during)
+	}
+	if got := withoutBerth(during) + iptables(t, "-t", "nat", "-S"); got != dockerBefore {
+		t.Errorf("berth changed Docker's rules:\nbefore:\n%s\nafter:\n%s", dockerBefore, got)
+	}
+
+	w.ok("destroy", "-auto-approve")
+	after := iptables(t, "-S") + iptables(t, "-t", "nat", "-S")
+	if others := otherBerthBridges(w); len(others) > 0 {
+		// BERTH-FORWARD is host-wide: it stays for them.
+		t.Logf("berth bridges of another runtime root are on the host (%d), so BERTH-FORWARD stays; checking Docker's rules only", len(others))
+		after = withoutBerth(after)
+	}
+	if after != dockerBefore {
+		t.Errorf("after destroy, iptables -S differs from Docker's rules alone:\nbefore:\n%s\nafter:\n%s", dockerBefore, after)
+	}
+}
+
+// withoutBerth drops the lines of berth's chain and jump from iptables
+// -S output.
+func withoutBerth(rules string) string {
+	var keep []string
+	for _, l := range strings.SplitAfter(rules, "\n") {
+		if !strings.Contains(l, "BERTH-FORWARD") {
+			keep = append(keep, l)
+		}
+	}
+	return strings.Join(keep, "")
+}
+
+// otherBerthBridges names the berth bridges on the host that are not the
+// workspace's (another runtime root's, e.g. a test running alongside).
+func otherBerthBridges(w *workspace) []string {
+	out, _ := exec.Command("ip", "-o", "link", "show", "type", "bridge").Output()
+	var others []string
+	for _, l := range strings.Split(string(out), "\n") {
+		f := strings.Fields(l)
+		if len(f) < 2 {
+			continue
+		}
+		name := strings.TrimSuffix(f[1], ":")
+		if strings.HasPrefix(name, "berth") && !w.nets.bridges[name] {
+			others = append(others, name)
+		}
+	}
+	return others
+}
+
+// get sends an HTTP GET to addr from the outside namespace (a few tries)
+// and returns the whole response.
+func (o *outsideNet) get(addr string) (string, error) {
+	var err error
+	for i := 0; i < 3; i++ {
+		var c net.Conn
+		if c, err = o.dial(addr); err != nil {
+			continue
+		}
+		_ = c.SetDeadline(time.Now().Add(2 * time.Second))
+		fmt.Fprint(c, "GET / HTTP/1.0\r\n\r\n")
+		b, rerr := io.ReadAll(c)
+		c.Close()
+		return string(b), rerr
+	}
+	return "", err
+}
+
+// dial opens a TCP connection to addr from the outside namespace.
+func (o *outsideNet) dial(addr string) (net.Conn, error) {
+	type result struct {
+		c   net.Conn
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		goruntime.LockOSThread() // left locked: the thread dies with the goroutine
+		ns, err := netns.GetFromName(o.name)
+		if err != nil {
+			done <- result{nil, err}
+			return
+		}
+		defer ns.Close()
+		if err := netns.Set(ns); err != nil {
+			done <- result{nil, err}
+			return
+		}
+		c, err := net.DialTimeout("tcp4", addr, 2*time.Second)
+		done <- result{c, err}
+	}()
+	r := <-done
+	return r.c, r.err
 }

@@ -3,6 +3,7 @@ package acceptance
 import (
 	"fmt"
 	"net"
+	"net/netip"
 	"os"
 	"os/exec"
 	goruntime "runtime"
@@ -36,6 +37,12 @@ func newOutside(t *testing.T) *outsideNet {
 	n := outsideSeq.n
 	outsideSeq.Unlock()
 	k := (os.Getpid()*7 + n) % 250
+	for tries := 0; prefixInUse(t, fmt.Sprintf("198.18.%d.0/30", k)); tries++ {
+		if tries == 250 {
+			t.Fatal("no /30 of 198.18.0.0/16 is free for an outside namespace")
+		}
+		k = (k + 1) % 250
+	}
 	o := &outsideNet{name: fmt.Sprintf("berth-test-out-%d-%d", os.Getpid(), n),
 		hostIP: fmt.Sprintf("198.18.%d.1", k), remoteIP: fmt.Sprintf("198.18.%d.2", k)}
 	veth := fmt.Sprintf("bto%d-%d", os.Getpid()%100000, n)
@@ -57,6 +64,30 @@ func newOutside(t *testing.T) *outsideNet {
 		}
 	}
 	return o
+}
+
+// prefixInUse reports whether a route of the host (in any table, local
+// addresses included) overlaps the prefix p.
+func prefixInUse(t *testing.T, p string) bool {
+	t.Helper()
+	out, err := exec.Command("ip", "-4", "-o", "route", "show", "table", "all").Output()
+	if err != nil {
+		t.Fatalf("ip route show table all: %v", err)
+	}
+	want := netip.MustParsePrefix(p)
+	for _, l := range strings.Split(string(out), "\n") {
+		f := strings.Fields(l)
+		// "10.1.0.0/16 dev ...", or with a type: "local 10.1.0.1 dev ..."
+		for _, dst := range f[:min(len(f), 2)] {
+			if !strings.Contains(dst, "/") {
+				dst += "/32"
+			}
+			if q, err := netip.ParsePrefix(dst); err == nil && q.Overlaps(want) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // listen opens a TCP listener inside the outside namespace and records

@@ -17,9 +17,10 @@ import (
 // Attach gives a container its networking: addresses on each network
 // (recorded at once, so that parallel attaches never share one), a
 // network namespace with a veth per network, a default route through
-// the first network that is not internal, and its published ports. The
-// container is then started in Endpoint.NetNS. On error nothing of it is
-// left.
+// the first network that is not internal, and its published ports; and
+// it checks berth's way past the host's iptables FORWARD chain (see
+// checkForwardAccept). The container is then started in Endpoint.NetNS.
+// On error nothing of it is left.
 func (m *Manager) Attach(ctx context.Context, cfg EndpointConfig) (*Endpoint, error) {
 	if err := checkEndpointConfig(cfg); err != nil {
 		return nil, err
@@ -31,7 +32,11 @@ func (m *Manager) Attach(ctx context.Context, cfg EndpointConfig) (*Endpoint, er
 	if err != nil {
 		return nil, err
 	}
-	if err := m.plumb(ctx, ep, nets, cfg.Ports); err != nil {
+	err = m.checkForwardAccept()
+	if err == nil {
+		err = m.plumb(ctx, ep, nets, cfg.Ports)
+	}
+	if err != nil {
 		if _, derr := m.Detach(context.WithoutCancel(ctx), cfg.ContainerID); derr != nil {
 			err = errors.Join(err, fmt.Errorf("clean up: %w", derr))
 		}

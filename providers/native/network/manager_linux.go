@@ -26,6 +26,7 @@ type Manager struct {
 	hostNS   string
 	nsFd     int
 	nft      nft
+	ipt      iptablesCmd
 	pool     Pool
 
 	hostsMu  sync.Mutex
@@ -181,12 +182,16 @@ func (m *Manager) create(rec *netRecord, subnet netip.Prefix) (*Network, error) 
 }
 
 // setupNetwork makes (or completes) a network's kernel objects: berth's
-// tables, forwarding, the bridge and the network's rules.
+// tables, forwarding, its way past an iptables FORWARD chain, the bridge
+// and the network's rules.
 func (m *Manager) setupNetwork(rec *netRecord) error {
 	if err := m.nft.ensureTables(); err != nil {
 		return err
 	}
 	if err := m.enableForwarding(); err != nil {
+		return err
+	}
+	if err := m.ensureForwardAccept(); err != nil {
 		return err
 	}
 	h, err := m.handle()
@@ -296,8 +301,9 @@ func (m *Manager) teardownNetwork(rec *netRecord) error {
 	return m.cleanupHost(h)
 }
 
-// cleanupHost removes berth's tables and restores sysctls once no berth
-// bridge is left on the host. The caller holds the host lock.
+// cleanupHost removes berth's tables and iptables chain and restores
+// sysctls once no berth bridge is left on the host. The caller holds the
+// host lock.
 func (m *Manager) cleanupHost(h *netlink.Handle) error {
 	links, err := h.LinkList()
 	if err != nil {
@@ -308,7 +314,9 @@ func (m *Manager) cleanupHost(h *netlink.Handle) error {
 			return nil
 		}
 	}
-	if err := m.nft.deleteTables(); err != nil {
+	// Both, whatever the other's outcome: no later call comes for the
+	// host's last network.
+	if err := errors.Join(m.nft.deleteTables(), m.removeForwardAccept()); err != nil {
 		return err
 	}
 	return m.restoreSysctls()
