@@ -14,18 +14,47 @@ mkdir -p "$WORK/bin"
 
 need_root() { [ "$(id -u)" = 0 ] || { echo "bench: run as root" >&2; exit 1; }; }
 
+# install_peers installs the peers from Debian's packages: the required
+# ones, and the optional ones (crun, docker-compose, docker-registry) when
+# apt can; a script leaves out the rows of a peer that is missing.
 install_peers() {
-	local missing=()
-	for p in docker.io runc busybox-static libseccomp-dev "$@"; do
+	[ "${BENCH_SHARED:-}" = 1 ] && return 0
+	local required=(docker.io runc busybox-static libseccomp-dev "$@") optional=(crun docker-compose docker-registry)
+	local missing=() p
+	for p in "${required[@]}" "${optional[@]}"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 	done
-	if [ ${#missing[@]} -gt 0 ]; then
-		apt-get update -qq
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-	fi
+	[ ${#missing[@]} -gt 0 ] || return 0
+	apt-get update -qq
+	apt_install "${missing[@]}" && return 0
+	for p in "${missing[@]}"; do
+		if ! apt_install "$p"; then
+			printf '%s\n' "${optional[@]}" | grep -qx "$p" || { echo "bench: cannot install $p" >&2; exit 1; }
+			echo "bench: $p is not installable here; its rows are left out" >&2
+		fi
+	done
 }
 
+apt_install() { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null 2>&1; }
+
+# at_exit CMD has CMD run when the script exits, the last registered first.
+EXIT_CMDS=()
+at_exit() {
+	EXIT_CMDS=("$1" "${EXIT_CMDS[@]}")
+	trap 'for c in "${EXIT_CMDS[@]}"; do eval "$c" || true; done' EXIT
+}
+
+# Temporary files of this script (mktemp) go in a directory of its own,
+# removed when it exits however it exits.
+TMPDIR="$(mktemp -d)"
+export TMPDIR
+at_exit "rm -rf $TMPDIR"
+
+# With BENCH_SHARED=1 (set by run.sh once it has done them) build_berth,
+# start_dockerd and make_images do nothing: the scripts share one build,
+# one dockerd and one set of images.
 build_berth() {
+	[ "${BENCH_SHARED:-}" = 1 ] && return 0
 	(cd "$REPO" && go build -tags seccomp -o "$BERTH" ./cmd/berth)
 }
 
@@ -36,12 +65,13 @@ docker() { /usr/bin/docker -H "$DOCKER_SOCK" "$@"; }
 # with no bridge and no iptables rules (berth's containers have no network
 # either, so both sides do the same work), and stops it on exit.
 start_dockerd() {
+	[ "${BENCH_SHARED:-}" = 1 ] && return 0
 	mkdir -p "$WORK/docker" "$WORK/docker-exec"
 	/usr/sbin/dockerd --host "$DOCKER_SOCK" --data-root "$WORK/docker" --exec-root "$WORK/docker-exec" \
 		--pidfile "$WORK/docker.pid" --iptables=false --ip6tables=false --bridge=none \
 		>"$WORK/dockerd.log" 2>&1 &
 	DOCKERD_PID=$!
-	trap stop_dockerd EXIT
+	at_exit stop_dockerd
 	for _ in $(seq 100); do docker info >/dev/null 2>&1 && return 0; sleep 0.2; done
 	echo "bench: dockerd did not start; see $WORK/dockerd.log" >&2
 	exit 1
@@ -49,16 +79,29 @@ start_dockerd() {
 
 stop_dockerd() {
 	[ -n "${DOCKERD_PID:-}" ] || return 0
-	docker ps -aq 2>/dev/null | xargs -r /usr/bin/docker -H "$DOCKER_SOCK" rm -f >/dev/null 2>&1 || true
+	docker_clean
 	kill "$DOCKERD_PID" 2>/dev/null || true
 	wait "$DOCKERD_PID" 2>/dev/null || true
 	DOCKERD_PID=
 }
 
+# docker_clean removes every container of the benchmark's dockerd (which
+# runs nothing else).
+docker_clean() {
+	docker ps -aq 2>/dev/null | xargs -r /usr/bin/docker -H "$DOCKER_SOCK" rm -f >/dev/null 2>&1 || true
+}
+
+# make_layout writes the busybox test image as an OCI layout for berth.
+make_layout() {
+	[ "${BENCH_SHARED:-}" = 1 ] && return 0
+	(cd "$REPO" && go run ./examples/quickstart/mkimage "$WORK/image" latest >/dev/null)
+}
+
 # make_images writes the busybox test image as an OCI layout for berth
 # and loads the same image into docker.
 make_images() {
-	(cd "$REPO" && go run ./examples/quickstart/mkimage "$WORK/image" latest >/dev/null)
+	[ "${BENCH_SHARED:-}" = 1 ] && return 0
+	make_layout
 	(cd "$REPO" && go run ./examples/quickstart/mkimage --docker-archive "$WORK/busybox.tar" berth-bench/busybox:1 >/dev/null)
 	docker load -i "$WORK/busybox.tar" >/dev/null
 }

@@ -37,11 +37,12 @@ container "c" {
   network_mode = "none" # Docker's side runs with --network none too
 }
 HCL
+at_exit "$BERTH -chdir=$cfg destroy -auto-approve >/dev/null 2>&1; docker_clean; fresh_root $WORK/mem-root; rm -rf $cfg"
 "$BERTH" -chdir="$cfg" apply -auto-approve >/dev/null
 seq "$N" | xargs -P 10 -I{} /usr/bin/docker -H "$DOCKER_SOCK" run -d --network none "$IMG" sleep 100000 >/dev/null
 sleep 5 # let both settle
 mapfile -t sup < <(pgrep -f "__berth-supervise $WORK/mem-root")
-mapfile -t dk < <(pgrep -f "dockerd --host $DOCKER_SOCK"; pgrep -f "containerd --config $WORK/docker-exec" ; pgrep -f "containerd.*$WORK/docker-exec"; pgrep -f containerd-shim)
+mapfile -t dk < <(pgrep -f "dockerd --host $DOCKER_SOCK"; pgrep -f "containerd --config $WORK/docker-exec" ; pgrep -f "containerd.*$WORK/docker-exec")
 mapfile -t dk < <(printf '%s\n' "${dk[@]}" | sort -u)
 b=$(pss_kb "${sup[@]}") d=$(pss_kb "${dk[@]}")
 echo "| workload | berth | docker | berth/docker |"

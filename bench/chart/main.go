@@ -108,7 +108,7 @@ func drawPlan(img *image.RGBA, r image.Rectangle, rows [][]string) {
 
 // drawRatios draws one bar per workload (ratio berth/peer) with its target.
 func drawRatios(img *image.RGBA, r image.Rectangle, rows [][]string) {
-	text(img, r.Min.X, r.Min.Y-15, "berth / peer wall time (bar), target (tick); lower is better", black)
+	text(img, r.Min.X, r.Min.Y-15, "berth / peer, or / bound (bar); target (tick); lower is better", black)
 	axes(img, r)
 	maxv := 1.0
 	for _, row := range rows {
