@@ -66,29 +66,55 @@ docker() { /usr/bin/docker -H "$DOCKER_SOCK" "$@"; }
 # either, so both sides do the same work), and stops it on exit.
 start_dockerd() {
 	[ "${BENCH_SHARED:-}" = 1 ] && return 0
+	launch_dockerd
+	at_exit stop_dockerd
+}
+
+# launch_dockerd starts the daemon and waits until it answers; its PID is
+# in $WORK/docker.pid (a script of run.sh may restart it: see docker_reset).
+launch_dockerd() {
 	mkdir -p "$WORK/docker" "$WORK/docker-exec"
 	/usr/sbin/dockerd --host "$DOCKER_SOCK" --data-root "$WORK/docker" --exec-root "$WORK/docker-exec" \
 		--pidfile "$WORK/docker.pid" --iptables=false --ip6tables=false --bridge=none \
-		>"$WORK/dockerd.log" 2>&1 &
-	DOCKERD_PID=$!
-	at_exit stop_dockerd
-	for _ in $(seq 100); do docker info >/dev/null 2>&1 && return 0; sleep 0.2; done
+		>>"$WORK/dockerd.log" 2>&1 &
+	for _ in $(seq 100); do timeout 5 /usr/bin/docker -H "$DOCKER_SOCK" info >/dev/null 2>&1 && return 0; sleep 0.2; done
 	echo "bench: dockerd did not start; see $WORK/dockerd.log" >&2
 	exit 1
 }
 
 stop_dockerd() {
-	[ -n "${DOCKERD_PID:-}" ] || return 0
 	docker_clean
-	kill "$DOCKERD_PID" 2>/dev/null || true
-	wait "$DOCKERD_PID" 2>/dev/null || true
-	DOCKERD_PID=
+	kill_dockerd TERM
+}
+
+# kill_dockerd SIG signals the benchmark's dockerd, its containerd and
+# shims (found by their paths under $WORK), and waits for them to go.
+kill_dockerd() {
+	local sig=$1 pids
+	pids=$(pgrep -f "$WORK/docker" || true)
+	[ -n "$pids" ] || return 0
+	kill -"$sig" $pids 2>/dev/null || true
+	for _ in $(seq 100); do pgrep -f "$WORK/docker" >/dev/null || break; sleep 0.1; done
+	kill -KILL $(pgrep -f "$WORK/docker") 2>/dev/null || true
 }
 
 # docker_clean removes every container of the benchmark's dockerd (which
 # runs nothing else).
-docker_clean() {
-	docker ps -aq 2>/dev/null | xargs -r /usr/bin/docker -H "$DOCKER_SOCK" rm -f >/dev/null 2>&1 || true
+docker_clean() { docker_reset; }
+
+# docker_reset removes every container of the benchmark's dockerd. Debian's
+# dockerd 20.10 sometimes wedges while many containers are removed at once
+# (its shims gone, every later call hanging): after two minutes it is
+# killed and started again on the same data root, so a wedge costs one
+# round rather than the whole run.
+docker_reset() {
+	local d="/usr/bin/docker -H $DOCKER_SOCK"
+	timeout 120 bash -c "$d ps -aq | xargs -r $d rm -f" >/dev/null 2>&1 && return 0
+	echo "bench: dockerd stopped answering; restarting it" >&2
+	kill_dockerd KILL
+	awk -v w="$WORK/docker" 'index($5, w) == 1 {print $5}' /proc/self/mountinfo | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
+	launch_dockerd
+	timeout 120 bash -c "$d ps -aq | xargs -r $d rm -f" >/dev/null 2>&1 || true
 }
 
 # make_layout writes the busybox test image as an OCI layout for berth.
