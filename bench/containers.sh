@@ -84,7 +84,7 @@ for n in "${SIZES[@]}"; do
 		"docker_reset; $(docker_run "$n") >/dev/null" "$D ps -aq | timeout 120 xargs -r $D rm -f"
 	[ $have_compose = 0 ] || compare "destroy $what vs docker-compose down -t 0" "$runs" \
 		"$B apply -auto-approve -var n=$n >/dev/null" "$B destroy -auto-approve -target=container.c -var n=$n" \
-		"docker_reset; $compose up -d --scale c=$n >/dev/null 2>&1" "timeout 120 $compose down -t 0"
+		"docker_reset; $compose up -d --scale c=$n >/dev/null 2>&1" "timeout 120 env $compose down -t 0"
 done
 $B destroy -auto-approve -var n="$max" >/dev/null
 
