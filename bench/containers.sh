@@ -59,7 +59,9 @@ have_compose=0
 command -v docker-compose >/dev/null && have_compose=1
 berth_clean="$B destroy -auto-approve -target=container.c -var n=$max >/dev/null"
 docker_rm_all="docker_reset"
-# docker_run N starts N containers, 10 at a time (a script's usual way).
+# docker_run N starts N containers, 10 at a time (a script's usual way);
+# they are removed ten per docker rm (one docker rm of a hundred wedges
+# Debian's dockerd 20.10 now and then; see docker_reset in lib.sh).
 docker_run() { echo "seq $1 | xargs -P 10 -I{} $D run -d --network none $IMG sleep 100000"; }
 
 echo "| workload | berth | peer | berth/peer |"
@@ -81,7 +83,7 @@ for n in "${SIZES[@]}"; do
 	if [ "$n" = 1 ]; then runs=$RUNS what="1 container"; fi
 	compare "destroy $what vs docker rm -f of $n" "$runs" \
 		"$B apply -auto-approve -var n=$n >/dev/null" "$B destroy -auto-approve -target=container.c -var n=$n" \
-		"docker_reset; $(docker_run "$n") >/dev/null" "$D ps -aq | timeout 120 xargs -r $D rm -f"
+		"docker_reset; $(docker_run "$n") >/dev/null" "$D ps -aq | timeout 120 xargs -r -n 10 $D rm -f"
 	[ $have_compose = 0 ] || compare "destroy $what vs docker-compose down -t 0" "$runs" \
 		"$B apply -auto-approve -var n=$n >/dev/null" "$B destroy -auto-approve -target=container.c -var n=$n" \
 		"docker_reset; $compose up -d --scale c=$n >/dev/null 2>&1" "timeout 120 env $compose down -t 0"

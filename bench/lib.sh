@@ -74,6 +74,7 @@ start_dockerd() {
 # in $WORK/docker.pid (a script of run.sh may restart it: see docker_reset).
 launch_dockerd() {
 	mkdir -p "$WORK/docker" "$WORK/docker-exec"
+	pgrep -f "$WORK/docker" >/dev/null || rm -f "$WORK/docker.pid" "$WORK/docker-exec/containerd/containerd.pid"
 	/usr/sbin/dockerd --host "$DOCKER_SOCK" --data-root "$WORK/docker" --exec-root "$WORK/docker-exec" \
 		--pidfile "$WORK/docker.pid" --iptables=false --ip6tables=false --bridge=none \
 		>>"$WORK/dockerd.log" 2>&1 &
@@ -102,19 +103,23 @@ kill_dockerd() {
 # runs nothing else).
 docker_clean() { docker_reset; }
 
-# docker_reset removes every container of the benchmark's dockerd. Debian's
-# dockerd 20.10 sometimes wedges while many containers are removed at once
+# docker_reset removes every container of the benchmark's dockerd, ten per
+# docker rm. Debian's dockerd 20.10 sometimes wedges while many containers
+# are removed at once (a hundred in one docker rm did it twice here)
 # (its shims gone, every later call hanging): after two minutes it is
 # killed and started again on the same data root, so a wedge costs one
 # round rather than the whole run.
 docker_reset() {
 	local d="/usr/bin/docker -H $DOCKER_SOCK"
-	timeout 120 bash -c "$d ps -aq | xargs -r $d rm -f" >/dev/null 2>&1 && return 0
+	timeout 120 bash -c "$d ps -aq | xargs -r -n 10 $d rm -f" >/dev/null 2>&1 && return 0
 	echo "bench: dockerd stopped answering; restarting it" >&2
 	kill_dockerd KILL
+	# Their PID files would name PIDs the kernel may already have reused:
+	# dockerd would then take containerd for running and wait for it.
+	rm -f "$WORK/docker.pid" "$WORK/docker-exec/containerd/containerd.pid"
 	awk -v w="$WORK/docker" 'index($5, w) == 1 {print $5}' /proc/self/mountinfo | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
 	launch_dockerd
-	timeout 120 bash -c "$d ps -aq | xargs -r $d rm -f" >/dev/null 2>&1 || true
+	timeout 120 bash -c "$d ps -aq | xargs -r -n 10 $d rm -f" >/dev/null 2>&1 || true
 }
 
 # make_layout writes the busybox test image as an OCI layout for berth.
