@@ -65,15 +65,23 @@ func logsOf(w *workspace, addrs ...string) string {
 	return b.String()
 }
 
-// sendTo is a shell loop sending msg to host:port with busybox nc until
+// sendTo is a shell loop sending msg to host:8080 with busybox nc until
 // it gets through (at most 50 tries, 10 s), then idling.
-func sendTo(host, msg string) string {
-	return fmt.Sprintf(`for i in $(seq 1 50); do if echo %s | nc %s 8080; then echo SENT; break; fi; sleep 0.2; done; exec sleep 1000`, msg, host)
+func sendTo(host, msg string) string { return sendToPort(host, 8080, msg) }
+
+func sendToPort(host string, port int, msg string) string {
+	return fmt.Sprintf(`for i in $(seq 1 50); do if echo %s | nc %s %d; then echo SENT; break; fi; sleep 0.2; done; exec sleep 1000`, msg, host, port)
 }
 
 // listenerLoop serves nc on 8080 again and again (bounded), printing
 // what it receives.
 const listenerLoop = `for i in $(seq 1 20); do nc -l -p 8080; done; exec sleep 1000`
+
+// twoListeners serves 8080 and 8081 apart. busybox nc -l takes one
+// connection and closes its socket: a second client connecting meanwhile
+// lands in the backlog, "sends" successfully, and is dropped unread, so
+// two clients must not share a port.
+const twoListeners = `(for i in $(seq 1 20); do nc -l -p 8081; done) & for i in $(seq 1 20); do nc -l -p 8080; done; exec sleep 1000`
 
 func TestNamesAndAliases(t *testing.T) {
 	w := newWorkspace(t)
@@ -81,7 +89,7 @@ func TestNamesAndAliases(t *testing.T) {
 network "backend" {}
 container "server" {
   image   = image.busybox.id
-  command = ["sh", "-c", "` + listenerLoop + `"]
+  command = ["sh", "-c", "` + twoListeners + `"]
   network {
     name    = network.backend.name
     aliases = ["database"]
@@ -95,7 +103,7 @@ container "by_name" {
 }
 container "by_alias" {
   image      = image.busybox.id
-  command    = ["sh", "-c", "` + sendTo("database", "hi-by-alias") + `"]
+  command    = ["sh", "-c", "` + sendToPort("database", 8081, "hi-by-alias") + `"]
   network { name = network.backend.name }
   depends_on = [container.server]
 }
