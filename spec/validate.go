@@ -2,6 +2,7 @@ package spec
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/berthhq/berth/schemas"
 	"github.com/hashicorp/hcl/v2"
@@ -136,6 +137,11 @@ func checkAttrValue(val cty.Value, name string, s *schemas.Attribute, rng hcl.Ra
 
 // convertError phrases a conversion error with the wanted type.
 func convertError(err error, want cty.Type) string {
+	// cty's conversion errors usually say what was required already
+	// ("a bool is required", "bool required, but have tuple").
+	if strings.Contains(err.Error(), "required") {
+		return err.Error()
+	}
 	return fmt.Sprintf("%s required, but %s", want.FriendlyNameForConstraint(), err)
 }
 
