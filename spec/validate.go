@@ -137,12 +137,17 @@ func checkAttrValue(val cty.Value, name string, s *schemas.Attribute, rng hcl.Ra
 
 // convertError phrases a conversion error with the wanted type.
 func convertError(err error, want cty.Type) string {
-	// cty's conversion errors usually say what was required already
-	// ("a bool is required", "bool required, but have tuple").
-	if strings.Contains(err.Error(), "required") {
-		return err.Error()
+	// cty's conversion errors often say what was required already: "a
+	// bool is required" (then say it once, the short way) or "bool
+	// required, but have tuple" (then it is all there).
+	msg := err.Error()
+	switch {
+	case strings.HasSuffix(msg, " is required"):
+		return want.FriendlyNameForConstraint() + " required"
+	case strings.Contains(msg, "required, but"):
+		return msg
 	}
-	return fmt.Sprintf("%s required, but %s", want.FriendlyNameForConstraint(), err)
+	return fmt.Sprintf("%s required, but %s", want.FriendlyNameForConstraint(), msg)
 }
 
 // checkBlockCount checks how many blocks of one type a body holds. Counts
