@@ -3,11 +3,9 @@ package main
 import (
 	"errors"
 	"fmt"
-	"os"
 
 	"github.com/berthhq/berth/providers/native/runtime"
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 )
 
 type execFlags struct {
@@ -82,7 +80,7 @@ func (a *app) execIn(cmd *cobra.Command, f *execFlags, arg string, command []str
 	fg := newForegroundSignals(true)
 	defer fg.stop()
 	code, err := o.engine.Runtime.Exec(cmd.Context(), m.ID, runtime.ExecOptions{
-		Args: command, Env: f.env, User: f.user, WorkingDir: f.workdir, IO: a.execIO(f, fg),
+		Args: command, Env: f.env, User: f.user, WorkingDir: f.workdir, IO: a.foregroundIO(f.interactive, f.tty, fg),
 	})
 	if err != nil {
 		var ee *runtime.ExecError
@@ -98,21 +96,4 @@ func (a *app) execIn(cmd *cobra.Command, f *execFlags, arg string, command []str
 		return exitCode(code)
 	}
 	return nil
-}
-
-// execIO connects the command to berth's own streams.
-func (a *app) execIO(f *execFlags, fg *foregroundSignals) runtime.ForegroundIO {
-	fio := runtime.ForegroundIO{Stdout: a.stdout, Stderr: a.stderr, Tty: f.tty, Signals: fg.forwarded()}
-	if f.interactive {
-		fio.Stdin = a.stdin
-	}
-	if f.tty {
-		for _, x := range []any{a.stdin, a.stdout} {
-			if t, ok := x.(*os.File); ok && term.IsTerminal(int(t.Fd())) {
-				fio.Terminal = t
-				break
-			}
-		}
-	}
-	return fio
 }

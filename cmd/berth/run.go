@@ -154,7 +154,7 @@ func (a *app) runContainer(cmd *cobra.Command, f *runFlags, ref string, command 
 		fmt.Fprintln(cmd.OutOrStdout(), spec.ID)
 		return nil
 	}
-	code, err := e.Runtime.RunForeground(ctx, spec, a.foregroundIO(f, fg))
+	code, err := e.Runtime.RunForeground(ctx, spec, a.foregroundIO(f.interactive, f.tty, fg))
 	var ee *runtime.ExecError
 	switch {
 	case err != nil && (code < 0 || errors.As(err, &ee)):

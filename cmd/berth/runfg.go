@@ -76,13 +76,14 @@ func (s *foregroundSignals) stop() {
 	close(s.caught)
 }
 
-// foregroundIO connects a foreground container to berth's own streams.
-func (a *app) foregroundIO(f *runFlags, fg *foregroundSignals) runtime.ForegroundIO {
-	fio := runtime.ForegroundIO{Stdout: a.stdout, Stderr: a.stderr, Tty: f.tty, Signals: fg.forwarded()}
-	if f.interactive {
+// foregroundIO connects a foreground container (berth run) or process
+// (berth exec) to berth's own streams: stdin with -i, a terminal with -t.
+func (a *app) foregroundIO(interactive, tty bool, fg *foregroundSignals) runtime.ForegroundIO {
+	fio := runtime.ForegroundIO{Stdout: a.stdout, Stderr: a.stderr, Tty: tty, Signals: fg.forwarded()}
+	if interactive {
 		fio.Stdin = a.stdin
 	}
-	if f.tty {
+	if tty {
 		// stdin first: its terminal is the one put in raw mode.
 		for _, x := range []any{a.stdin, a.stdout} {
 			if t, ok := x.(*os.File); ok && term.IsTerminal(int(t.Fd())) {

@@ -112,7 +112,20 @@ func (c *copier) dir(src *entry, dst *os.File, name, rel string) error {
 	}
 	out := os.NewFile(uintptr(fd), name)
 	defer out.Close()
-	in, err := pathrs.Reopen(src.f, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC)
+	err = eachChild(src, func(child *entry, n string) error {
+		return c.copy(child, out, n, path.Join(rel, n))
+	})
+	if err != nil {
+		return err
+	}
+	return c.attributes(src, out)
+}
+
+// eachChild calls fn on every entry of the directory dir, each opened
+// with openEntry (never following a symlink) and closed after; entries
+// removed meanwhile are skipped.
+func eachChild(dir *entry, fn func(child *entry, name string) error) error {
+	in, err := pathrs.Reopen(dir.f, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC)
 	if err != nil {
 		return err
 	}
@@ -129,13 +142,13 @@ func (c *copier) dir(src *entry, dst *os.File, name, rel string) error {
 		if err != nil {
 			return err
 		}
-		err = c.copy(child, out, n, path.Join(rel, n))
+		err = fn(child, n)
 		child.close()
 		if err != nil {
 			return err
 		}
 	}
-	return c.attributes(src, out)
+	return nil
 }
 
 // link recreates a symlink with the same target, never following it.

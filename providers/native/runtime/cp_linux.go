@@ -179,28 +179,7 @@ func (c *copier) into(from *entry, dir *os.File, name, rel string) error {
 
 // contents copies what the directory from holds into dir.
 func (c *copier) contents(from *entry, dir *os.File, rel string) error {
-	in, err := pathrs.Reopen(from.f, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	names, err := in.Readdirnames(-1)
-	if err != nil {
-		return err
-	}
-	for _, n := range names {
-		child, err := openEntry(in, n)
-		if errors.Is(err, os.ErrNotExist) {
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		err = c.into(child, dir, n, path.Join(rel, n))
-		child.close()
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	return eachChild(from, func(child *entry, n string) error {
+		return c.into(child, dir, n, path.Join(rel, n))
+	})
 }
