@@ -137,15 +137,24 @@ make_images() {
 	docker load -i "$WORK/busybox.tar" >/dev/null
 }
 
-now_ns() { date +%s%N; }
-
-# time_once CMD... prints the wall time of one run in milliseconds.
+# time_once CMD... prints the wall time of one run in microseconds.
 time_once() {
 	local t0 t1
-	t0=$(now_ns)
+	t0=${EPOCHREALTIME//[.,]/} # bash's own clock, in µs: no process to time
 	"$@" >/dev/null 2>&1 || { echo "bench: failed: $*" >&2; return 1; }
-	t1=$(now_ns)
-	echo $(((t1 - t0) / 1000))
+	t1=${EPOCHREALTIME//[.,]/}
+	echo $((t1 - t0))
+}
+
+# time_eval CMDLINE is time_once of a command line, run by this shell
+# (eval) rather than by a new bash, whose start-up (about a millisecond)
+# would otherwise be timed too.
+time_eval() {
+	local t0 t1
+	t0=${EPOCHREALTIME//[.,]/} # bash's own clock, in µs: no process to time
+	eval "$1" >/dev/null 2>&1 || { echo "bench: failed: $1" >&2; return 1; }
+	t1=${EPOCHREALTIME//[.,]/}
+	echo $((t1 - t0))
 }
 
 # stats reads microsecond figures on stdin and prints "median min max" in ms.
@@ -160,11 +169,11 @@ compare() {
 	local name=$1 runs=$2 setup_a=$3 cmd_a=$4 setup_b=$5 cmd_b=$6
 	local fa fb
 	fa=$(mktemp) fb=$(mktemp)
-	eval "$setup_a"; time_once bash -c "$cmd_a" >/dev/null
-	eval "$setup_b"; time_once bash -c "$cmd_b" >/dev/null
+	eval "$setup_a"; time_eval "$cmd_a" >/dev/null
+	eval "$setup_b"; time_eval "$cmd_b" >/dev/null
 	for _ in $(seq "$runs"); do
-		eval "$setup_a"; time_once bash -c "$cmd_a" >>"$fa"
-		eval "$setup_b"; time_once bash -c "$cmd_b" >>"$fb"
+		eval "$setup_a"; time_eval "$cmd_a" >>"$fa"
+		eval "$setup_b"; time_eval "$cmd_b" >>"$fb"
 	done
 	read -r ma mina maxa < <(stats <"$fa")
 	read -r mb minb maxb < <(stats <"$fb")

@@ -32,12 +32,17 @@ var errSupervisorGone = errors.New("the supervisor has finished")
 type controlRequest struct {
 	Op      string         `json:"op"`
 	Timeout time.Duration  `json:"timeout,omitempty"` // stop: grace period before SIGKILL; 0 kills at once
-	Signal  syscall.Signal `json:"signal,omitempty"`  // kill
+	Signal  syscall.Signal `json:"signal,omitempty"`  // kill; during an exec, a signal to forward
+	Exec    *execRequest   `json:"exec,omitempty"`    // exec
 }
 
 type controlReply struct {
-	Error      string `json:"error,omitempty"`
-	NotRunning bool   `json:"not_running,omitempty"` // kill: nothing runs now
+	Error       string       `json:"error,omitempty"`
+	NotRunning  bool         `json:"not_running,omitempty"` // kill, exec: nothing runs now
+	Unsupported bool         `json:"unsupported,omitempty"` // this server does not take the request
+	Pid         int          `json:"pid,omitempty"`         // exec: the process runs
+	Failed      *execFailure `json:"failed,omitempty"`      // exec: the command could not be run
+	Exit        *int         `json:"exit,omitempty"`        // exec: the process has exited with this code
 }
 
 // socketPath calls fn with a path to <dir>/control.sock short enough for

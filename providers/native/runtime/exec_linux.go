@@ -34,6 +34,12 @@ func (r *Runtime) Exec(ctx context.Context, id string, o ExecOptions) (int, erro
 	if err != nil {
 		return -1, err
 	}
+	if st.State == StateRunning {
+		code, err := r.execBySupervisor(ctx, st, o)
+		if !errors.Is(err, errExecUnsupported) {
+			return code, err
+		}
+	}
 	c, pid, err := r.loadRunning(st)
 	if err != nil {
 		return -1, err
@@ -105,6 +111,7 @@ func execProcess(s Spec, initPid int, o ExecOptions) (*libcontainer.Process, err
 	return &libcontainer.Process{
 		Args: o.Args, Env: processEnv(s, u), Cwd: cwd,
 		UID: u.uid, GID: u.gid, AdditionalGroups: u.groups,
+		LogLevel: initLogLevel,
 	}, nil
 }
 

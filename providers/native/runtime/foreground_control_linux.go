@@ -31,7 +31,7 @@ func listenForeground(f *foreground) *foregroundControl {
 	return c
 }
 
-func (c *foregroundControl) serve() { serveControl(c.ln, &c.conns, c.dispatch) }
+func (c *foregroundControl) serve() { serveControl(c.ln, &c.conns, c.dispatch, nil) }
 
 func (c *foregroundControl) dispatch(req controlRequest) controlReply {
 	f := c.f

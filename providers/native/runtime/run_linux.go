@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/opencontainers/runc/libcontainer"
 	"github.com/opencontainers/runc/libcontainer/utils"
+	"github.com/sirupsen/logrus"
 	"golang.org/x/sys/unix"
 )
 
@@ -107,9 +109,16 @@ func (r *run) process(args []string, init bool) *libcontainer.Process {
 	return &libcontainer.Process{
 		Args: args, Env: r.env, Cwd: r.cwd,
 		UID: r.user.uid, GID: r.user.gid, AdditionalGroups: r.user.groups,
-		Init: init,
+		Init: init, LogLevel: initLogLevel,
 	}
 }
+
+// initLogLevel is the level libcontainer's init logs at: warnings and
+// errors (errors reach us as the start's error too). Left unset, its C
+// part logs every step at debug level into a pipe that this process
+// then reads and decodes line by line, about 3 KB per start, only to
+// drop it.
+var initLogLevel = strconv.Itoa(int(logrus.WarnLevel))
 
 // runProcess starts p in the container from the fork thread.
 func (r *run) runProcess(p *libcontainer.Process) error {

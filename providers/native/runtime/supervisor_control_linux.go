@@ -3,9 +3,12 @@
 package runtime
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
+	"os"
 	"sync"
 	"time"
 
@@ -13,15 +16,19 @@ import (
 )
 
 // serve accepts control connections until the listener is closed.
-func (s *supervisor) serve() { serveControl(s.ln, &s.conns, s.dispatch) }
+func (s *supervisor) serve() { serveControl(s.ln, &s.conns, s.dispatch, s.serveExec) }
+
+// execServer runs an exec request on its connection (exec_supervised_linux.go).
+type execServer func(req *execRequest, files []*os.File, dec *json.Decoder, conn net.Conn)
 
 // serveControl answers control requests on ln, one JSON request and one
 // JSON reply per connection, until ln is closed; conns counts the
 // connections being answered. The supervisor and a foreground run share
-// it, each with its own dispatch.
-func serveControl(ln net.Listener, conns *sync.WaitGroup, dispatch func(controlRequest) controlReply) {
+// it, each with its own dispatch; exec requests go to exec, which may be
+// nil (the caller then runs the process itself).
+func serveControl(ln *net.UnixListener, conns *sync.WaitGroup, dispatch func(controlRequest) controlReply, exec execServer) {
 	for {
-		conn, err := ln.Accept()
+		conn, err := ln.AcceptUnix()
 		if err != nil {
 			return
 		}
@@ -30,14 +37,53 @@ func serveControl(ln net.Listener, conns *sync.WaitGroup, dispatch func(controlR
 			defer conns.Done()
 			defer conn.Close()
 			_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+			// The first read takes the descriptors an exec request
+			// carries; the request may go on past it.
+			buf, oob := make([]byte, 16<<10), make([]byte, unix.CmsgSpace(4*4))
+			n, oobn, _, _, err := conn.ReadMsgUnix(buf, oob)
+			if err != nil {
+				return
+			}
+			files := receivedFiles(oob[:oobn])
+			dec := json.NewDecoder(io.MultiReader(bytes.NewReader(buf[:n]), conn))
 			var req controlRequest
-			if err := json.NewDecoder(conn).Decode(&req); err != nil {
+			if err := dec.Decode(&req); err != nil {
+				closeFiles(files)
 				return
 			}
 			_ = conn.SetReadDeadline(time.Time{})
+			if req.Op == opExec {
+				if exec == nil || req.Exec == nil {
+					closeFiles(files)
+					_ = json.NewEncoder(conn).Encode(controlReply{Unsupported: true})
+					return
+				}
+				exec(req.Exec, files, dec, conn)
+				return
+			}
+			closeFiles(files)
 			_ = json.NewEncoder(conn).Encode(dispatch(req))
 		}()
 	}
+}
+
+// receivedFiles are the descriptors passed in oob, if any.
+func receivedFiles(oob []byte) []*os.File {
+	msgs, err := unix.ParseSocketControlMessage(oob)
+	if err != nil {
+		return nil
+	}
+	var files []*os.File
+	for i := range msgs {
+		fds, err := unix.ParseUnixRights(&msgs[i])
+		if err != nil {
+			continue
+		}
+		for _, fd := range fds {
+			files = append(files, os.NewFile(uintptr(fd), "exec stream"))
+		}
+	}
+	return files
 }
 
 func (s *supervisor) dispatch(req controlRequest) controlReply {
