@@ -66,6 +66,12 @@ func TestAttachTerminal(t *testing.T) {
 		_ = attach.Process.Kill()
 		t.Fatalf("berth attach did not detach on Ctrl-P Ctrl-Q:\n%q", screen.String())
 	}
+	// The message is on the terminal before attach exits, but our copy
+	// of the terminal's output may not have read it yet.
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(screen.String(), "Detached; the container keeps running.") && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
 	if !strings.Contains(screen.String(), "Detached; the container keeps running.") {
 		t.Errorf("no detach message:\n%q", screen.String())
 	}

@@ -54,7 +54,8 @@ func run(m *testing.M) int {
 	os.Setenv("BERTH_RESOLV_CONF", resolv)
 	berthBin = filepath.Join(dir, "berth")
 	_, file, _, _ := runtime.Caller(0)
-	build := exec.Command("go", "build", "-tags", "seccomp", "-o", berthBin, "./cmd/berth")
+	// As released: with the runtime helper embedded (scripts/build).
+	build := exec.Command("scripts/build", berthBin)
 	build.Dir = filepath.Join(filepath.Dir(file), "..")
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {

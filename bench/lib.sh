@@ -55,7 +55,7 @@ at_exit "rm -rf $TMPDIR"
 # one dockerd and one set of images.
 build_berth() {
 	[ "${BENCH_SHARED:-}" = 1 ] && return 0
-	(cd "$REPO" && go build -tags seccomp -o "$BERTH" ./cmd/berth)
+	"$REPO/scripts/build" "$BERTH"
 }
 
 # docker runs the Debian docker client against the benchmark's daemon.

@@ -79,7 +79,7 @@ func hasConfiguration(dir string) bool {
 // Variables without a value are only an error when the runtime settings
 // need them.
 func (a *app) configureFromWorkspace(cmd *cobra.Command, p *rootedProvider) error {
-	cfg, diags := spec.Load(".", spec.LoadOptions{})
+	cfg, diags := a.loadWorkspace()
 	if err := a.diagnose(sourcesOf(cfg), diags); err != nil {
 		return err
 	}

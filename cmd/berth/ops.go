@@ -10,7 +10,6 @@ import (
 
 	"github.com/berthhq/berth/providers/native"
 	"github.com/berthhq/berth/providers/native/runtime"
-	"github.com/berthhq/berth/spec"
 	"github.com/berthhq/berth/state"
 	"github.com/spf13/cobra"
 )
@@ -33,7 +32,7 @@ type ops struct {
 func (a *app) openOps(cmd *cobra.Command) (*ops, error) {
 	st := state.New()
 	if hasConfiguration(".") {
-		cfg, _ := spec.Load(".", spec.LoadOptions{}) // openEngine reports its errors
+		cfg, _ := a.loadWorkspace() // openEngine reports its errors
 		s, err := readState(state.Open(statePathOf(cfg, ".")))
 		if err != nil {
 			return nil, err

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/berthhq/berth/cmd/berth/views"
+	"github.com/berthhq/berth/spec"
+	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 )
@@ -24,6 +26,25 @@ type app struct {
 	chdir   string // -chdir
 	noColor bool   // -no-color
 	root    string // -root: the runtime root for the image and container commands
+
+	workspace *loadedWorkspace // the configuration in the working directory, once loaded
+}
+
+// loadedWorkspace is spec.Load's result for the working directory.
+type loadedWorkspace struct {
+	cfg   *spec.Config
+	diags hcl.Diagnostics
+}
+
+// loadWorkspace loads the configuration in the working directory, once
+// per run: the operating commands read it for the state's path and again
+// for the runtime's settings.
+func (a *app) loadWorkspace() (*spec.Config, hcl.Diagnostics) {
+	if a.workspace == nil {
+		cfg, diags := spec.Load(".", spec.LoadOptions{})
+		a.workspace = &loadedWorkspace{cfg, diags}
+	}
+	return a.workspace.cfg, a.workspace.diags
 }
 
 // exitCode is an error carrying the process exit code. Whatever the user

@@ -11,7 +11,7 @@ export PATH="/usr/local/go/bin:$PATH"
 
 "$repo/scripts/install-test-deps"
 echo "== building berth"
-(cd "$repo" && go build -tags seccomp -o "$repo/bin/berth" ./cmd/berth)
+"$repo/scripts/build" "$repo/bin/berth"
 berth="$repo/bin/berth"
 
 work="$(mktemp -d /tmp/berth-quickstart.XXXXXX)"

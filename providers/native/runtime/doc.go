@@ -87,7 +87,7 @@
 //
 // Create and Start run the binary again as a supervisor (setsid, stdin
 // and stdout /dev/null, stderr to supervisor.log, GOGC=50,
-// GOMEMLIMIT=16MiB, GOMAXPROCS=2) and wait on a pipe for its report: the
+// GOMEMLIMIT=16MiB, GOMAXPROCS=1) and wait on a pipe for its report: the
 // main process runs, or why it could not start. The supervisor then:
 //
 //   - holds an open-file-description lock on supervisor.lock for its

@@ -114,16 +114,23 @@ func (r *Runtime) spawn(ctx context.Context, id string) error {
 		wr.Close()
 		return err
 	}
-	cmd := &exec.Cmd{
-		Path:        "/proc/self/exe", // this very binary, even if replaced on disk
-		Args:        []string{os.Args[0], supervisorArg, r.root, id},
-		Env:         supervisorEnv(),
-		Dir:         "/",
-		Stderr:      logf,
-		ExtraFiles:  []*os.File{wr},
-		SysProcAttr: &syscall.SysProcAttr{Setsid: true},
+	start := func(path string) (*exec.Cmd, error) {
+		cmd := &exec.Cmd{
+			Path:        path,
+			Args:        []string{os.Args[0], supervisorArg, r.root, id},
+			Env:         supervisorEnv(),
+			Dir:         "/",
+			Stderr:      logf,
+			ExtraFiles:  []*os.File{wr},
+			SysProcAttr: &syscall.SysProcAttr{Setsid: true},
+		}
+		return cmd, cmd.Start()
 	}
-	err = cmd.Start()
+	path := r.supervisorPath()
+	cmd, err := start(path)
+	if err != nil && path != selfExe { // a runtime root on a noexec mount, say
+		cmd, err = start(selfExe)
+	}
 	wr.Close()
 	logf.Close()
 	if err != nil {
