@@ -73,9 +73,11 @@ start_dockerd() {
 # launch_dockerd starts the daemon and waits until it answers; its PID is
 # in $WORK/docker.pid (a script of run.sh may restart it: see docker_reset).
 launch_dockerd() {
-	mkdir -p "$WORK/docker" "$WORK/docker-exec"
+	mkdir -p "$WORK/docker" "$WORK/docker-exec" "$WORK/docker-tmp"
 	pgrep -f "$WORK/docker" >/dev/null || rm -f "$WORK/docker.pid" "$WORK/docker-exec/containerd/containerd.pid"
-	/usr/sbin/dockerd --host "$DOCKER_SOCK" --data-root "$WORK/docker" --exec-root "$WORK/docker-exec" \
+	# Its own TMPDIR: a daemon restarted by one script serves the next
+	# ones, after the first script's temporary directory is gone.
+	TMPDIR="$WORK/docker-tmp" /usr/sbin/dockerd --host "$DOCKER_SOCK" --data-root "$WORK/docker" --exec-root "$WORK/docker-exec" \
 		--pidfile "$WORK/docker.pid" --iptables=false --ip6tables=false --bridge=none \
 		>>"$WORK/dockerd.log" 2>&1 &
 	for _ in $(seq 100); do timeout 5 /usr/bin/docker -H "$DOCKER_SOCK" info >/dev/null 2>&1 && return 0; sleep 0.2; done
