@@ -3,8 +3,6 @@
 package runtime
 
 import (
-	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"sync"
@@ -60,34 +58,12 @@ func (r *Runtime) supervisorPath() string {
 // selfExe is this very binary, even if it has been replaced on disk.
 const selfExe = "/proc/self/exe"
 
-// writeHelper writes data to path, executable by root alone, atomically:
-// a crash leaves no partial helper under the final name.
-func writeHelper(path string, data []byte) (err error) {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+// writeHelper writes data to path, executable by root alone, atomically
+// and durably: a crash leaves no partial helper under the final name
+// (and supervisorPath checks the size of what it finds).
+func writeHelper(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(dir, ".tmp-")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if err := f.Chmod(0o700); err != nil {
-		return err
-	}
-	if n, err := f.Write(data); err != nil || n != len(data) {
-		return errors.Join(err, fmt.Errorf("short write of %s", path))
-	}
-	if err := f.Sync(); err != nil {
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
+	return writeFileAtomicSync(path, data, 0o700, true)
 }

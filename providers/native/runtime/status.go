@@ -118,7 +118,13 @@ func writeSpec(dir string, s Spec) error {
 // crash left empty reads as a dead container (see Status), which refresh
 // reports as drift and apply restores. berth's state file, the record
 // that must survive, is fsynced by package state.
-func writeFileAtomic(path string, data []byte, mode os.FileMode) (err error) {
+func writeFileAtomic(path string, data []byte, mode os.FileMode) error {
+	return writeFileAtomicSync(path, data, mode, false)
+}
+
+// writeFileAtomicSync is writeFileAtomic, fsyncing the file before the
+// rename when sync is set.
+func writeFileAtomicSync(path string, data []byte, mode os.FileMode, sync bool) (err error) {
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
 	if err != nil {
@@ -135,6 +141,11 @@ func writeFileAtomic(path string, data []byte, mode os.FileMode) (err error) {
 	}
 	if _, err = f.Write(data); err != nil {
 		return err
+	}
+	if sync {
+		if err = f.Sync(); err != nil {
+			return err
+		}
 	}
 	if err = f.Close(); err != nil {
 		return err
