@@ -9,7 +9,7 @@ import (
 	"github.com/berthhq/berth/providers/native/runtime"
 )
 
-// The runtime helper (cmd/berth-runtime) and its SHA-256, put here by
+// The runtime helper (cmd/berth/helper) and its SHA-256, put here by
 // scripts/build before it builds berth with the embedruntime tag.
 var (
 	//go:embed berth-runtime.bin

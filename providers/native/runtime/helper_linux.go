@@ -10,7 +10,7 @@ import (
 
 // A supervisor is this binary re-executed, unless the program embeds a
 // runtime helper (UseHelper): a build of this package alone (see
-// cmd/berth-runtime), a third of the size of berth, which starts in half
+// cmd/berth/helper), a third of the size of berth, which starts in half
 // the time and keeps a third less memory per container, having none of
 // the CLI's packages to initialise. A supervisor's libcontainer inits
 // are re-executions of the supervisor's own binary, so every process of
