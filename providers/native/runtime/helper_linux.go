@@ -5,6 +5,7 @@ package runtime
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 )
 
@@ -45,14 +46,52 @@ func (r *Runtime) supervisorPath() string {
 	if len(helper.data) == 0 || len(helper.digest) < 16 {
 		return selfExe
 	}
-	path := filepath.Join(filepath.Dir(r.root), helperDir, "berth-runtime-"+helper.digest[:16])
+	path := filepath.Join(filepath.Dir(r.root), helperDir, helperPrefix+helper.digest[:16])
 	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() && fi.Size() == int64(len(helper.data)) {
 		return path
 	}
 	if err := writeHelper(path, helper.data); err != nil {
 		return selfExe
 	}
+	pruneHelpers(filepath.Dir(path), filepath.Base(path))
 	return path
+}
+
+// helperPrefix starts the name of every helper file.
+const helperPrefix = "berth-runtime-"
+
+// pruneHelpers removes the helpers in dir that earlier versions of berth
+// wrote (6 MiB each, one per upgrade), except keep and any that a
+// process still runs: a supervisor's execs and health checks re-execute
+// its own binary, which libcontainer can seal in place only while the
+// file is there. It runs when a new helper is written, so once per
+// upgrade.
+func pruneHelpers(dir, keep string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	var stale []string
+	for _, e := range entries {
+		if name := e.Name(); strings.HasPrefix(name, helperPrefix) && name != keep && e.Type().IsRegular() {
+			stale = append(stale, filepath.Join(dir, name))
+		}
+	}
+	if len(stale) == 0 {
+		return
+	}
+	inUse := map[string]bool{}
+	exes, _ := filepath.Glob("/proc/[0-9]*/exe")
+	for _, exe := range exes {
+		if target, err := os.Readlink(exe); err == nil {
+			inUse[target] = true
+		}
+	}
+	for _, p := range stale {
+		if !inUse[p] {
+			_ = os.Remove(p)
+		}
+	}
 }
 
 // selfExe is this very binary, even if it has been replaced on disk.
