@@ -43,8 +43,9 @@ Exit codes: the container's own; 125 when berth fails before the container
 runs; 126 when its command cannot be executed, 127 when it is not found.
 
 Containers made here carry the label berth.run=true; berth prune removes
-them once stopped. Published ports (-p) need berth's networking, which is
-still to come.`,
+them once stopped. berth run does not join networks or publish ports yet
+(--network takes none or host): a container that needs them is declared
+in a berth file, with a network and a port block.`,
 		Example: `  berth run --rm busybox echo hello
   berth run --rm -it -v "$PWD:/src" -w /src alpine sh
   berth run -d --name web --memory 256MiB nginx:alpine
@@ -101,7 +102,7 @@ func (f *runFlags) register(cmd *cobra.Command) {
 	fs.StringArrayVar(&f.labels, "label", nil, "set a label `KEY=VALUE` (repeatable)")
 	fs.StringVar(&f.platform, "platform", "", "image platform `OS/ARCH[/VARIANT]` (default: this machine's)")
 	fs.StringVar(&f.pull, "pull", string(image.PullMissing), "when to pull: missing, always or never")
-	fs.StringArrayVarP(&f.publish, "publish", "p", nil, "publish a port (not yet: needs berth's networking)")
+	fs.StringArrayVarP(&f.publish, "publish", "p", nil, "publish a port (not yet: declare the container in a berth file)")
 }
 
 // check refuses flag combinations that cannot work, before anything runs.
@@ -109,7 +110,7 @@ func (f *runFlags) check(cmd *cobra.Command, a *app) error {
 	f.entrypointSet = cmd.Flags().Changed("entrypoint")
 	switch {
 	case len(f.publish) > 0:
-		return errors.New("-p: published ports need berth's networking (coming); use --network host for now")
+		return errors.New("-p: berth run does not publish ports yet; declare the container in a berth file with a network and a port block, or use --network host")
 	case f.network != runtime.NetworkNone && f.network != runtime.NetworkHost:
 		return fmt.Errorf("--network %q: want none or host (other networks need berth's networking, coming)", f.network)
 	case f.restart != "" && f.restart != runtime.RestartNo && !f.detach:
