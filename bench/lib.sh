@@ -140,13 +140,7 @@ make_images() {
 }
 
 # time_once CMD... prints the wall time of one run in microseconds.
-time_once() {
-	local t0 t1
-	t0=${EPOCHREALTIME//[.,]/} # bash's own clock, in µs: no process to time
-	"$@" >/dev/null 2>&1 || { echo "bench: failed: $*" >&2; return 1; }
-	t1=${EPOCHREALTIME//[.,]/}
-	echo $((t1 - t0))
-}
+time_once() { time_eval "$(printf '%q ' "$@")"; }
 
 # time_eval CMDLINE is time_once of a command line, run by this shell
 # (eval) rather than by a new bash, whose start-up (about a millisecond)

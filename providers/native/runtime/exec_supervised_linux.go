@@ -89,19 +89,20 @@ func (r *Runtime) execBySupervisor(ctx context.Context, st *Status, o ExecOption
 	defer streams.close()
 	req := &execRequest{Args: o.Args, Env: o.Env, User: o.User, WorkingDir: o.WorkingDir, Tty: o.IO.Tty,
 		Width: p.ConsoleWidth, Height: p.ConsoleHeight}
+	// attachForeground gives each stream present an *os.File: a pipe's
+	// end, or with a TTY the console socket alone.
 	var fds []int
-	add := func(f any, present *bool) {
-		if file, ok := f.(*os.File); ok && file != nil {
-			fds, *present = append(fds, int(file.Fd())), true
+	add := func(f any) bool {
+		file, ok := f.(*os.File)
+		if ok {
+			fds = append(fds, int(file.Fd()))
 		}
+		return ok
 	}
-	var console bool
 	if o.IO.Tty {
-		add(p.ConsoleSocket, &console)
+		add(p.ConsoleSocket)
 	} else {
-		add(p.Stdin, &req.Stdin)
-		add(p.Stdout, &req.Stdout)
-		add(p.Stderr, &req.Stderr)
+		req.Stdin, req.Stdout, req.Stderr = add(p.Stdin), add(p.Stdout), add(p.Stderr)
 	}
 	msg, err := json.Marshal(controlRequest{Op: opExec, Exec: req})
 	if err != nil {
@@ -128,7 +129,6 @@ func (r *Runtime) execBySupervisor(ctx context.Context, st *Status, o ExecOption
 		return -1, &ExecError{Command: rep.Failed.Command, NotFound: rep.Failed.NotFound, Message: rep.Failed.Message}
 	case rep.Error != "":
 		return -1, errors.New(rep.Error) // worded by the supervisor as the direct path words it
-
 	}
 
 	enc := json.NewEncoder(conn)
@@ -199,22 +199,16 @@ func (s *supervisor) serveExec(req *execRequest, files []*os.File, dec *json.Dec
 	if req.Tty {
 		p.ConsoleSocket, p.ConsoleWidth, p.ConsoleHeight = files[0], req.Width, req.Height
 	} else {
-		i := 0
-		next := func(present bool) *os.File {
-			if !present {
-				return nil
-			}
-			i++
-			return files[i-1]
+		rest := files
+		take := func() *os.File { f := rest[0]; rest = rest[1:]; return f }
+		if req.Stdin {
+			p.Stdin = take()
 		}
-		if f := next(req.Stdin); f != nil {
-			p.Stdin = f
+		if req.Stdout {
+			p.Stdout = take()
 		}
-		if f := next(req.Stdout); f != nil {
-			p.Stdout = f
-		}
-		if f := next(req.Stderr); f != nil {
-			p.Stderr = f
+		if req.Stderr {
+			p.Stderr = take()
 		}
 	}
 	err = r.runProcess(p)
