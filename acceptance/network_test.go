@@ -69,8 +69,13 @@ func logsOf(w *workspace, addrs ...string) string {
 // it gets through (at most 50 tries, 10 s), then idling.
 func sendTo(host, msg string) string { return sendToPort(host, 8080, msg) }
 
+// sendToPort reads msg from a file, not from a pipe: busybox nc -l
+// (stdin /dev/null) half-closes the moment it accepts, and a client
+// whose piped stdin is still empty then sees EOF first and exits 0
+// having sent nothing. A file is readable at once, and nc sends stdin
+// before it looks at the socket.
 func sendToPort(host string, port int, msg string) string {
-	return fmt.Sprintf(`for i in $(seq 1 50); do if echo %s | nc %s %d; then echo SENT; break; fi; sleep 0.2; done; exec sleep 1000`, msg, host, port)
+	return fmt.Sprintf(`echo %s >/tmp/msg; for i in $(seq 1 50); do if nc %s %d </tmp/msg; then echo SENT; break; fi; sleep 0.2; done; exec sleep 1000`, msg, host, port)
 }
 
 // listenerLoop serves nc on 8080 again and again (bounded), printing
