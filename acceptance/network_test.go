@@ -321,3 +321,38 @@ container "client" {
 		}
 	}
 }
+
+// TestRunOnDeclaredNetwork: berth run --network NAME joins a network a
+// berth file declares: it reaches the containers there by name, they
+// learn its name, and its endpoint goes when it does.
+func TestRunOnDeclaredNetwork(t *testing.T) {
+	w := newWorkspace(t)
+	w.config(busyboxImage() + `
+network "backend" {}
+container "server" {
+  image   = image.busybox.id
+  command = ["sh", "-c", "` + listenerLoop + `"]
+  network { name = network.backend.name }
+}
+`)
+	w.ok("apply", "-auto-approve")
+	w.remember()
+	name := w.stateResource("network.backend")["name"].(string)
+	ref := registryHost + "/test/busybox:1"
+	res := w.ok("run", "--rm", "--name", "oneoff", "--network", name, ref,
+		"sh", "-c", "echo hi-from-run >/tmp/msg; for i in $(seq 1 50); do nc server 8080 </tmp/msg && break; sleep 0.2; done; grep -w server /etc/hosts")
+	if !strings.Contains(res.stdout, "server") {
+		t.Errorf("the run container's /etc/hosts lacks the server:\n%s", res)
+	}
+	if !waitFor(w, "container.server", "hi-from-run") {
+		t.Errorf("the server did not hear from the run container:\n%s", logsOf(w, "container.server"))
+	}
+	eps, _ := filepath.Glob(filepath.Join(w.root, "networks", "endpoints", "*.json"))
+	if server := w.stateResource("container.server")["id"].(string); len(eps) != 1 || !strings.Contains(eps[0], server) {
+		t.Errorf("endpoints after run --rm: %v, want only the server's", eps)
+	}
+	if res := w.berth("run", "--rm", "--network", "nosuch", ref, "true"); res.code != 125 ||
+		!strings.Contains(res.stderr, `--network nosuch: no such network here; declare it in a berth file`) {
+		t.Errorf("run on a missing network: %s", res)
+	}
+}

@@ -91,7 +91,9 @@ done
 $B destroy -auto-approve -var n="$max" >/dev/null
 
 # One container running `true`, image cached, removed when it exits.
-run="$BERTH run --root $WORK/berth-root --rm oci-layout:$WORK/image:latest true"
+# --network none on both sides: what is measured is the container, not
+# bridge plumbing (Docker's daemon here has no bridge at all).
+run="$BERTH run --root $WORK/berth-root --rm --network none oci-layout:$WORK/image:latest true"
 $run >/dev/null 2>&1 # pulls the image into the store
 compare "berth run --rm IMG true vs docker run --rm" "$RUNS" \
 	":" "$run" \

@@ -22,8 +22,10 @@ type member struct {
 	Name    string // from the state, else from the runtime
 	Node    string // "" is this machine
 	Ports   []portAttr
-	IPs     map[string]string // a container's, by network
-	IP      string            // a replica's
+	// PortText are ports already rendered (a berth run container's).
+	PortText []string
+	IPs      map[string]string // a container's, by network
+	IP       string            // a replica's
 	// Status is the runtime's; nil when the runtime does not know the
 	// container (removed behind berth's back).
 	Status *runtime.Status

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strings"
 
 	"github.com/berthhq/berth/providers/native"
 	"github.com/berthhq/berth/providers/native/runtime"
@@ -122,7 +123,11 @@ func (o *ops) strays(known []*member) ([]*member, error) {
 	var out []*member
 	for id, st := range all {
 		if !seen[id] {
-			out = append(out, &member{Addr: "-", Replica: -1, ID: id, Name: st.Name, Status: st})
+			m := &member{Addr: "-", Replica: -1, ID: id, Name: st.Name, Status: st}
+			if ports := st.Labels[labelPorts]; ports != "" {
+				m.PortText = strings.Split(ports, ",")
+			}
+			out = append(out, m)
 		}
 	}
 	slices.SortFunc(out, func(a, b *member) int {

@@ -70,7 +70,7 @@ func (a *app) confirmPrune(cmd *cobra.Command, all bool) error {
 // container uses (untagged ones only unless all), then what no image
 // uses, and prints what went.
 func prune(ctx context.Context, e *native.Engine, all bool, w io.Writer) error {
-	removed, freed, err := pruneContainers(ctx, e.Runtime)
+	removed, freed, err := pruneContainers(ctx, e)
 	if len(removed) > 0 {
 		fmt.Fprintln(w, "Deleted containers:")
 		for _, name := range removed {
@@ -107,9 +107,11 @@ func prune(ctx context.Context, e *native.Engine, all bool, w io.Writer) error {
 	return err
 }
 
-// pruneContainers removes the stopped containers made by berth run and
-// returns their names and the bytes their files took.
-func pruneContainers(ctx context.Context, rt *runtime.Runtime) ([]string, int64, error) {
+// pruneContainers removes the stopped containers made by berth run, with
+// their networking (and that of run -d --rm containers gone by
+// themselves), and returns their names and the bytes their files took.
+func pruneContainers(ctx context.Context, e *native.Engine) ([]string, int64, error) {
+	rt := e.Runtime
 	list, err := rt.List()
 	if err != nil {
 		return nil, 0, fmt.Errorf("list containers: %w", err)
@@ -130,6 +132,12 @@ func pruneContainers(ctx context.Context, rt *runtime.Runtime) ([]string, int64,
 		}
 		removed = append(removed, containerName(st))
 		freed += size
+		if err := e.DetachRun(ctx, st.ID); err != nil {
+			return removed, freed, err
+		}
 	}
-	return removed, freed, nil
+	if _, err := e.ReleaseGoneRuns(ctx); err != nil {
+		return removed, freed, err
+	}
+	return removed, freed, e.RemoveIdleDefaultNetwork(ctx)
 }

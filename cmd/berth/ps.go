@@ -90,6 +90,7 @@ func (m *member) psRow() views.PsRow {
 	for _, p := range m.Ports {
 		r.Ports = append(r.Ports, p.String())
 	}
+	r.Ports = append(r.Ports, m.PortText...)
 	st := m.Status
 	if st == nil {
 		if m.Node != "" {

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/berthhq/berth/providers/native"
 	"github.com/berthhq/berth/providers/native/image"
+	"github.com/berthhq/berth/providers/native/network"
 	"github.com/berthhq/berth/providers/native/runtime"
 	"github.com/spf13/cobra"
 )
@@ -42,13 +44,22 @@ missing.
 Exit codes: the container's own; 125 when berth fails before the container
 runs; 126 when its command cannot be executed, 127 when it is not found.
 
+--network: as with Docker, a container joins the default network
+(bridge; berth's is named berth) unless told otherwise: none gives it
+only loopback, host the host's network, and any other NAME a network a
+berth file declares (its name attribute). Other containers on the
+network reach it by its name.
+
+-p [[HOST_IP:]HOST_PORT:]CONTAINER_PORT[/udp] publishes a container port
+on the host (IPv4); without HOST_PORT berth picks a free one, which
+berth ps -a shows.
+
 Containers made here carry the label berth.run=true; berth prune removes
-them once stopped. berth run does not join networks or publish ports yet
-(--network takes none or host): a container that needs them is declared
-in a berth file, with a network and a port block.`,
+them once stopped, with their networking.`,
 		Example: `  berth run --rm busybox echo hello
   berth run --rm -it -v "$PWD:/src" -w /src alpine sh
-  berth run -d --name web --memory 256MiB nginx:alpine
+  berth run -d --name web --memory 256MiB -p 8080:80 nginx:alpine
+  berth run --rm --network backend busybox nc -z db 5432
   berth run --rm -e NAME=world busybox -- sh -c 'echo hello $NAME'`,
 		Annotations: map[string]string{annotationStopFlags: "true"},
 		Args: func(cmd *cobra.Command, args []string) error {
@@ -98,21 +109,23 @@ func (f *runFlags) register(cmd *cobra.Command) {
 	fs.StringArrayVar(&f.capAdd, "cap-add", nil, "add a Linux capability, e.g. NET_ADMIN (repeatable)")
 	fs.StringArrayVar(&f.capDrop, "cap-drop", nil, "drop a Linux capability, or ALL (repeatable)")
 	fs.StringVar(&f.restart, "restart", "", "restart policy with -d: no, always, on-failure or unless-stopped")
-	fs.StringVar(&f.network, "network", runtime.NetworkNone, "network: none (loopback only) or host")
+	fs.StringVar(&f.network, "network", networkBridge, "network: bridge (the default network), none (loopback only), host, or a declared network's `NAME`")
 	fs.StringArrayVar(&f.labels, "label", nil, "set a label `KEY=VALUE` (repeatable)")
 	fs.StringVar(&f.platform, "platform", "", "image platform `OS/ARCH[/VARIANT]` (default: this machine's)")
 	fs.StringVar(&f.pull, "pull", string(image.PullMissing), "when to pull: missing, always or never")
-	fs.StringArrayVarP(&f.publish, "publish", "p", nil, "publish a port (not yet: declare the container in a berth file)")
+	fs.StringArrayVarP(&f.publish, "publish", "p", nil, "publish a port: `[[HOST_IP:]HOST_PORT:]CONTAINER_PORT[/udp]` (repeatable)")
 }
 
 // check refuses flag combinations that cannot work, before anything runs.
 func (f *runFlags) check(cmd *cobra.Command, a *app) error {
 	f.entrypointSet = cmd.Flags().Changed("entrypoint")
 	switch {
-	case len(f.publish) > 0:
-		return errors.New("-p: berth run does not publish ports yet; declare the container in a berth file with a network and a port block, or use --network host")
-	case f.network != runtime.NetworkNone && f.network != runtime.NetworkHost:
-		return fmt.Errorf("--network %q: want none or host (other networks need berth's networking, coming)", f.network)
+	case f.network == "":
+		return errors.New("--network needs a value: bridge, none, host or a network's name")
+	case len(f.publish) > 0 && (f.network == runtime.NetworkNone || f.network == runtime.NetworkHost):
+		return fmt.Errorf("-p needs a network to publish from; with --network %s there is none (drop --network, or name a network)", f.network)
+	case f.network != runtime.NetworkNone && f.network != runtime.NetworkHost && f.network != networkBridge && !network.ValidName(f.network):
+		return fmt.Errorf("--network %q: not a network name; want bridge, none, host or a network's name", f.network)
 	case f.restart != "" && f.restart != runtime.RestartNo && !f.detach:
 		return errors.New("--restart needs -d: only a detached container has a supervisor to restart it")
 	case f.restart != "" && f.restart != runtime.RestartNo && f.rm:
@@ -127,6 +140,9 @@ func (f *runFlags) check(cmd *cobra.Command, a *app) error {
 	}
 	if f.name != "" && !runtime.ValidID(f.name) {
 		return fmt.Errorf("--name %q: use letters, digits, '_', '.' and '-', starting with a letter or digit", f.name)
+	}
+	if _, err := f.ports(); err != nil {
+		return err
 	}
 	_, err := f.resources()
 	return err
@@ -144,18 +160,24 @@ func (a *app) runContainer(cmd *cobra.Command, f *runFlags, ref string, command 
 	defer cancel()
 	prep := fg.cancelOnSignal(cancel)
 	e, spec, err := a.prepareRun(ctx, cmd, f, ref, command)
+	if err == nil {
+		err = a.attachRun(ctx, e, f, &spec)
+	}
 	prep()
 	if err != nil {
 		return &codeError{exitRunError, err}
 	}
 	if f.detach {
-		if _, err := e.Runtime.Create(ctx, spec); err != nil {
+		_, err := e.Runtime.Create(ctx, spec)
+		a.detachIfGone(e, spec)
+		if err != nil {
 			return runStartError(err)
 		}
 		fmt.Fprintln(cmd.OutOrStdout(), spec.ID)
 		return nil
 	}
 	code, err := e.Runtime.RunForeground(ctx, spec, a.foregroundIO(f.interactive, f.tty, fg))
+	a.detachIfGone(e, spec)
 	var ee *runtime.ExecError
 	switch {
 	case err != nil && (code < 0 || errors.As(err, &ee)):
@@ -167,6 +189,51 @@ func (a *app) runContainer(cmd *cobra.Command, f *runFlags, ref string, command 
 		return exitCode(code)
 	}
 	return nil
+}
+
+// attachRun gives the container its network and ports, unless it has
+// none or the host's; first it takes back what one-off containers that
+// removed themselves (run -d --rm) still hold.
+func (a *app) attachRun(ctx context.Context, e *native.Engine, f *runFlags, spec *runtime.Spec) error {
+	name, ok := f.bridged()
+	if !ok {
+		return nil
+	}
+	if _, err := e.ReleaseGoneRuns(ctx); err != nil {
+		a.warnf("%s", err)
+	}
+	ports, err := f.ports()
+	if err != nil {
+		return err
+	}
+	if err := e.AttachRun(ctx, spec, name, ports); err != nil {
+		if errors.Is(err, network.ErrNotFound) && name != network.DefaultNetwork {
+			return fmt.Errorf("--network %s: no such network here; declare it in a berth file (network %q {}) and apply, or use bridge", name, name)
+		}
+		return fmt.Errorf("network: %w", err)
+	}
+	if ep, err := e.Networks.Endpoint(spec.ID); err == nil && len(ep.Ports) > 0 {
+		texts := make([]string, len(ep.Ports))
+		for i, p := range ep.Ports {
+			texts[i] = portText(p)
+		}
+		spec.Labels[labelPorts] = strings.Join(texts, ",")
+	}
+	return nil
+}
+
+// detachIfGone removes the networking of a run container that is gone
+// (removed when it exited, or never made).
+func (a *app) detachIfGone(e *native.Engine, spec runtime.Spec) {
+	if spec.Network.Mode != runtime.NetworkPath {
+		return
+	}
+	if _, err := e.Runtime.Status(spec.ID); !errors.Is(err, runtime.ErrNotFound) {
+		return
+	}
+	if err := e.DetachRun(context.Background(), spec.ID); err != nil {
+		a.warnf("%s", err)
+	}
 }
 
 // runStartError gives a failed start its exit code: 126 or 127 when the

@@ -54,7 +54,7 @@ func (f *runFlags) runSpec(e *native.Engine, img *image.Image, id, name string, 
 		Args: pc.Args, Env: pc.Env, WorkingDir: pc.WorkingDir, User: pc.User,
 		ReadOnly: f.readOnly, CapAdd: f.capAdd, CapDrop: f.capDrop,
 		Restart: f.restart, StopSignal: img.Config.StopSignal,
-		Network:    runtime.NetworkMode{Mode: f.network},
+		Network:    runtime.NetworkMode{Mode: f.netMode()},
 		Tty:        f.tty,
 		OpenStdin:  f.interactive && f.detach, // a foreground run relays stdin itself
 		AutoRemove: f.rm,
@@ -256,4 +256,13 @@ func (f *runFlags) resources() (runtime.Resources, error) {
 	}
 	r.CPUs, r.Pids = f.cpus, f.pids
 	return r, nil
+}
+
+// netMode is the runtime's network mode before attachRun: a container
+// on a network starts out with none until it has its endpoint.
+func (f *runFlags) netMode() string {
+	if f.network == runtime.NetworkHost {
+		return runtime.NetworkHost
+	}
+	return runtime.NetworkNone
 }

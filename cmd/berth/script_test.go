@@ -5,9 +5,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -15,6 +18,7 @@ import (
 	"time"
 
 	"github.com/berthhq/berth/acceptance/testimage"
+	"github.com/berthhq/berth/providers/native/network"
 	"github.com/berthhq/berth/providers/native/runtime"
 	"github.com/berthhq/berth/schemas"
 	"github.com/berthhq/berth/state"
@@ -79,6 +83,7 @@ func TestScripts(t *testing.T) {
 			"validjson": validJSON,
 			"mkimage":   mkImage,
 			"container": containerCmd,
+			"httpget":   httpGet,
 		},
 		Condition: scriptCondition,
 		Setup:     removeContainersAfter,
@@ -125,8 +130,34 @@ func removeContainersAfter(env *testscript.Env) error {
 				env.T().Log(err)
 			}
 		}
+		removeNetworking(env, filepath.Join(env.WorkDir, "root"))
 	})
 	return nil
+}
+
+// removeNetworking removes the endpoints and networks recorded under a
+// runtime root: the bridges, veths and rules of what a script ran.
+func removeNetworking(env *testscript.Env, root string) {
+	if _, err := os.Stat(filepath.Join(root, "networks")); err != nil {
+		return
+	}
+	m, err := network.Open(root, network.Options{})
+	if err != nil {
+		env.T().Log(err)
+		return
+	}
+	eps, _ := m.Endpoints()
+	for _, ep := range eps {
+		if _, err := m.Detach(context.Background(), ep.ContainerID); err != nil {
+			env.T().Log(err)
+		}
+	}
+	nets, _ := m.List()
+	for _, n := range nets {
+		if err := m.Remove(context.Background(), n.Name, func(string) bool { return false }); err != nil {
+			env.T().Log(err)
+		}
+	}
 }
 
 // mkImage is "mkimage DIR [TAG [PATH=CONTENT...]]": it writes the
@@ -168,6 +199,40 @@ func waitFile(ts *testscript.TestScript, neg bool, args []string) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	ts.Fatalf("%s did not appear", filepath.Base(path))
+}
+
+// httpGet is "httpget URL REGEXP": within 10 s a GET of URL must answer
+// with a body matching REGEXP. "! httpget URL" requires the connection
+// to fail.
+func httpGet(ts *testscript.TestScript, neg bool, args []string) {
+	if (neg && len(args) != 1) || (!neg && len(args) != 2) {
+		ts.Fatalf("usage: httpget URL REGEXP | ! httpget URL")
+	}
+	client := &http.Client{Timeout: 2 * time.Second}
+	get := func() (string, error) {
+		resp, err := client.Get(args[0])
+		if err != nil {
+			return "", err
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		return string(b), err
+	}
+	if neg {
+		if body, err := get(); err == nil {
+			ts.Fatalf("GET %s answered: %q", args[0], body)
+		}
+		return
+	}
+	re, err := regexp.Compile(args[1])
+	ts.Check(err)
+	var body string
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if body, err = get(); err == nil && re.MatchString(body) {
+			return
+		}
+	}
+	ts.Fatalf("GET %s: %q, %v; want %s", args[0], body, err, args[1])
 }
 
 // exitCodeCmd is "exitcode N PROG ARGS...": it runs PROG and requires its

@@ -124,18 +124,24 @@ func attachContainer(ctx context.Context, e *Engine, v cty.Value, spec *runtime.
 	if err != nil {
 		return nil, err
 	}
+	return ep, useEndpoint(e, spec, ep)
+}
+
+// useEndpoint points spec at an endpoint: its namespace, and the
+// /etc/hosts and resolv.conf that go with it.
+func useEndpoint(e *Engine, spec *runtime.Spec, ep *network.Endpoint) error {
 	spec.Network = runtime.NetworkMode{Mode: runtime.NetworkPath, NetNSPath: ep.NetNS}
 	entries, err := e.Networks.HostsFor(spec.ID)
 	if err != nil {
-		return ep, err
+		return err
 	}
 	spec.Hosts = hostEntries(entries)
 	rc, err := containerResolvConf()
 	if err != nil {
-		return ep, err
+		return err
 	}
 	spec.ResolvConf = &rc
-	return ep, nil
+	return nil
 }
 
 // containerResolvConf is the host's upstream resolvers, or the file

@@ -19,6 +19,11 @@ func (m *Manager) Endpoint(containerID string) (*Endpoint, error) {
 	return ep, err
 }
 
+// Endpoints returns every endpoint recorded, sorted by container ID.
+func (m *Manager) Endpoints() ([]*Endpoint, error) {
+	return m.st.listEndpoints()
+}
+
 // Detach removes everything Attach made for a container: published
 // ports, ingress rules, veths, the namespace mount and its records, and
 // the default network when it was its last member. It returns the
@@ -100,8 +105,12 @@ func (m *Manager) unplumbLocked(ep *Endpoint) error {
 }
 
 // forget removes the container from its networks' records and drops its
-// endpoint record; an emptied default network goes too. The caller holds
-// the root lock (and the host lock when the default network is involved).
+// endpoint record; an emptied default network goes too, unless a
+// transient endpoint (berth run's) was its last: one-off containers come
+// and go, and making and deleting a bridge each time costs more than the
+// container (Docker keeps its docker0 for good; berth prune removes
+// it). The caller holds the root lock (and the host lock when the
+// default network is involved).
 func (m *Manager) forget(ep *Endpoint) error {
 	for _, name := range ep.Networks() {
 		rec, err := m.st.readNet(name)
@@ -112,7 +121,7 @@ func (m *Manager) forget(ep *Endpoint) error {
 			return err
 		}
 		delete(rec.Members, ep.ContainerID)
-		if rec.Default && len(rec.Members) == 0 {
+		if rec.Default && len(rec.Members) == 0 && !ep.Transient {
 			if err := m.teardownNetwork(rec); err != nil {
 				return err
 			}

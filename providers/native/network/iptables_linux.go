@@ -199,6 +199,17 @@ func (c *iptablesCmd) get() (*iptables.IPTables, bool, error) {
 // berth's traffic, and berth does not make that table. It runs in the
 // host namespace.
 func (m *Manager) forwardIPTables() (*iptables.IPTables, error) {
+	// Neither backend has the chain (the common case without Docker or
+	// a firewall): no need to run iptables to learn which one it uses.
+	inNFT, err := m.hasForwardChain(true)
+	if err != nil {
+		return nil, err
+	}
+	if !inNFT {
+		if inLegacy, err := m.hasForwardChain(false); !inLegacy || err != nil {
+			return nil, err
+		}
+	}
 	ipt, nft, err := m.ipt.get()
 	if ipt == nil || err != nil {
 		return nil, err

@@ -21,6 +21,7 @@ func (m *Manager) Attach(context.Context, EndpointConfig) (*Endpoint, error) {
 }
 func (m *Manager) Detach(context.Context, string) ([]string, error) { return nil, ErrUnsupported }
 func (m *Manager) Endpoint(string) (*Endpoint, error)               { return nil, ErrUnsupported }
+func (m *Manager) Endpoints() ([]*Endpoint, error)                  { return nil, ErrUnsupported }
 func (m *Manager) HostsFor(string) ([]HostEntry, error)             { return nil, ErrUnsupported }
 func (m *Manager) CheckPort(Port, string) error                     { return ErrUnsupported }
 func (m *Manager) PublishedPorts() ([]PublishedPort, error)         { return nil, ErrUnsupported }

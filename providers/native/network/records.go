@@ -113,6 +113,31 @@ func (s store) readEndpoint(id string) (*Endpoint, error) {
 	return &rec.Endpoint, nil
 }
 
+// listEndpoints reads every endpoint record, sorted by container ID; a
+// record removed while listing is left out.
+func (s store) listEndpoints() ([]*Endpoint, error) {
+	entries, err := os.ReadDir(filepath.Join(s.dir, "endpoints"))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	var out []*Endpoint
+	for _, e := range entries {
+		id, ok := strings.CutSuffix(e.Name(), ".json")
+		if !ok || e.IsDir() || !validContainerID.MatchString(id) {
+			continue
+		}
+		ep, err := s.readEndpoint(id)
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ep)
+	}
+	return out, nil // ReadDir sorts by name
+}
+
 func (s store) writeEndpoint(ep *Endpoint) error {
 	return writeJSON(s.epPath(ep.ContainerID), endpointRecord{Version: recordVersion, Endpoint: *ep})
 }

@@ -82,6 +82,10 @@ type EndpointConfig struct {
 	Groups      []string
 	Attachments []Attachment
 	Ports       []Port // HostPort 0: a free port is chosen
+	// Transient marks the endpoint of a one-off container (berth run),
+	// which may be removed behind berth's back (run -d --rm): see
+	// Endpoints.
+	Transient bool
 }
 
 // Interface is a container's interface on one network.
@@ -100,6 +104,8 @@ type Endpoint struct {
 	NetNS       string      `json:"netns"`
 	Interfaces  []Interface `json:"interfaces"`
 	Ports       []Port      `json:"ports,omitempty"`
+	Transient   bool        `json:"transient,omitempty"`
+	Created     time.Time   `json:"created,omitzero"`
 }
 
 // Networks lists the names of the networks the endpoint is on, in order.
