@@ -179,7 +179,7 @@ so do double-dash ones (--out=FILE).`,
 		newShowCmd(a), newOutputCmd(a), newGraphCmd(a),
 		newStateCmd(a), newImportCmd(a), newForceUnlockCmd(a),
 		newProvidersCmd(a), newVersionCmd(a), newRollbackCmd(a),
-		newPullCmd(a), newImagesCmd(a), newRmiCmd(a), newPruneCmd(a), newRunCmd(a),
+		newPullCmd(a), newPushCmd(a), newImagesCmd(a), newRmiCmd(a), newPruneCmd(a), newRunCmd(a),
 	)
 	root.AddCommand(opsCommands(a)...) // ps, logs, exec, top, stats, cp, inspect, attach, stop, start, restart, kill
 	return root

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -16,10 +18,10 @@ import (
 
 // Push sends a stored image to dest (a registry ref) with its manifest
 // unchanged, so the digest at dest is the stored Digest. Layer blobs come
-// from the store when kept (Options.KeepLayerBlobs), else from the
-// repository the image was pulled from (mounted across repositories when
-// the registry is the same). Images without a manifest (docker-archive)
-// cannot be pushed yet.
+// from the store when kept (Options.KeepLayerBlobs), else from where the
+// image was pulled: its registry repository (mounted across repositories
+// when the registry is the same) or its OCI layout. Images without a
+// manifest (docker-archive) cannot be pushed yet.
 func (s *Store) Push(ctx context.Context, idOrRef, dest string) error {
 	rec, _, err := s.lookup(idOrRef)
 	if err != nil {
@@ -90,6 +92,14 @@ func (i *storedImage) LayerByDigest(h v1.Hash) (partial.CompressedLayer, error) 
 			return &blobLayer{path: path, digest: h, size: l.Size, mediaType: types.MediaType(l.MediaType)}, nil
 		}
 		if i.rec.Source == "" {
+			break
+		}
+		if dir, ok := strings.CutPrefix(i.rec.Source, layoutPrefix); ok {
+			// The layout pulled from, if its blob is still there; the
+			// registry checks what it is sent against the digest.
+			if path := filepath.Join(dir, "blobs", h.Algorithm, h.Hex); fileExists(path) {
+				return &blobLayer{path: path, digest: h, size: l.Size, mediaType: types.MediaType(l.MediaType)}, nil
+			}
 			break
 		}
 		repo, err := name.NewRepository(i.rec.Source)

@@ -22,8 +22,9 @@ type record struct {
 	// Manifest is for reading; encoding/json re-encodes it, so the exact
 	// bytes (the ones Image.Digest names) are in blobs/.
 	Manifest json.RawMessage `json:"manifest,omitempty"`
-	// Source is the registry repository the image was pulled from, where
-	// Push fetches layer blobs the store does not keep.
+	// Source is the registry repository the image was pulled from, or
+	// oci-layout:PATH for a layout: where Push reads the layer blobs the
+	// store does not keep.
 	Source string `json:"source,omitempty"`
 }
 

@@ -22,7 +22,7 @@ type resolved struct {
 	manifest       []byte // nil for docker-archive (it has none; computing one would recompress every layer)
 	manifestDigest string
 	indexDigest    string // the index the image was picked from, if any
-	repo           string // registry repository it came from; "" for local sources
+	repo           string // registry repository it came from, or oci-layout:PATH; "" for a docker-archive
 	picked         bool   // chosen from an index by its platform (else the config's is checked)
 	compressed     bool   // read layers as distributed (else uncompressed)
 }
@@ -146,7 +146,7 @@ func resolveLayout(src *source, want v1.Platform) (*resolved, error) {
 	if err != nil {
 		return nil, wrap(err)
 	}
-	r := &resolved{compressed: true}
+	r := &resolved{compressed: true, repo: layoutPrefix + src.path}
 	d, whole, err := pickLayoutManifest(im, src, want)
 	switch {
 	case err != nil:
