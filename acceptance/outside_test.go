@@ -2,6 +2,7 @@ package acceptance
 
 import (
 	"fmt"
+	"io"
 	"net"
 	"net/netip"
 	"os"
@@ -135,6 +136,11 @@ func (o *outsideNet) listen(t *testing.T, port int) func() []string {
 			mu.Unlock()
 			_ = c.SetDeadline(time.Now().Add(2 * time.Second))
 			fmt.Fprintln(c, "hello from outside")
+			// Half-close, then drain what the client sends: closing with
+			// its "hi" unread would answer with a reset, which can take
+			// the greeting with it.
+			_ = c.(*net.TCPConn).CloseWrite()
+			_, _ = io.Copy(io.Discard, c)
 			c.Close()
 		}
 	}()
