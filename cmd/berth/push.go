@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/berthhq/berth/providers/native/image"
+	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/spf13/cobra"
 )
 
@@ -37,6 +38,9 @@ from a docker-archive has no manifest and cannot be pushed.`,
 			if strings.HasPrefix(dest, "oci-layout:") || strings.HasPrefix(dest, "docker-archive:") {
 				return fmt.Errorf("push to %s: the destination must be a registry ref; name one after the image", dest)
 			}
+			if _, err := name.ParseReference(dest); err != nil {
+				return fmt.Errorf("push destination %q: %w", dest, err)
+			}
 			e, err := a.openEngine(cmd)
 			if err != nil {
 				return err
@@ -52,7 +56,7 @@ from a docker-archive has no manifest and cannot be pushed.`,
 				return fmt.Errorf("push %s: it was loaded from a docker-archive, which has no manifest to push; pull it from an OCI layout or a registry instead", src)
 			}
 			fmt.Fprintf(a.stderr, "Pushing %s to %s\n", src, dest)
-			if err := e.Images.Push(cmd.Context(), img.ID, dest); err != nil {
+			if err := e.Images.Push(cmd.Context(), src, dest); err != nil {
 				if errors.Is(err, image.ErrBlobUnavailable) {
 					return fmt.Errorf("%w\n(pull the image again from where it came, then push)", err)
 				}
