@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/berthhq/berth/cmd/berth/views"
 	"github.com/berthhq/berth/providers/native/image"
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/spf13/cobra"
@@ -25,7 +26,9 @@ config and credential helpers, and from the berth block's registries.
 Layers come from the store's copies when it keeps them, else from where
 the image was pulled: its registry (mounted, not copied, within one
 registry) or its OCI layout, which must still be there. An image loaded
-from a docker-archive has no manifest and cannot be pushed.`,
+from a docker-archive has no manifest and cannot be pushed.
+
+On a terminal the bytes sent are shown as the push goes.`,
 		Example: `  berth push oci-layout:./build/img:latest registry.example.com/acme/web:1.4
   berth push busybox:1.36 localhost:5000/mirror/busybox:1.36
   berth push registry.example.com/acme/web:1.4`,
@@ -56,7 +59,10 @@ from a docker-archive has no manifest and cannot be pushed.`,
 				return fmt.Errorf("push %s: it was loaded from a docker-archive, which has no manifest to push; pull it from an OCI layout or a registry instead", src)
 			}
 			fmt.Fprintf(a.stderr, "Pushing %s to %s\n", src, dest)
-			if err := e.Images.Push(cmd.Context(), src, dest); err != nil {
+			view := views.NewPushProgress(a.stderr, isTerminal(a.stderr))
+			err = e.Images.Push(cmd.Context(), src, dest, view.Update)
+			view.Finish()
+			if err != nil {
 				if errors.Is(err, image.ErrBlobUnavailable) {
 					return fmt.Errorf("%w\n(pull the image again from where it came, then push)", err)
 				}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -22,7 +23,10 @@ import (
 // image was pulled: its registry repository (mounted across repositories
 // when the registry is the same) or its OCI layout. Images without a
 // manifest (docker-archive) cannot be pushed yet.
-func (s *Store) Push(ctx context.Context, idOrRef, dest string) error {
+//
+// progress, when not nil, is told the bytes sent so far and the total, as
+// the push goes; it is called from another goroutine.
+func (s *Store) Push(ctx context.Context, idOrRef, dest string, progress func(done, total int64)) error {
 	rec, _, err := s.lookup(idOrRef)
 	if err != nil {
 		return err
@@ -47,7 +51,29 @@ func (s *Store) Push(ctx context.Context, idOrRef, dest string) error {
 	if err != nil {
 		return err
 	}
-	if err := remote.Write(ref, img, s.remoteOptions(ctx)...); err != nil {
+	opts := s.remoteOptions(ctx)
+	var relayed chan struct{}
+	if progress != nil {
+		updates := make(chan v1.Update, 16)
+		relayed = make(chan struct{})
+		go func() {
+			defer close(relayed)
+			for u := range updates { // closed by remote.Write
+				progress(u.Complete, u.Total)
+			}
+		}()
+		opts = append(opts, remote.WithProgress(updates))
+	}
+	err = remote.Write(ref, img, opts...)
+	if relayed != nil {
+		// remote.Write closes updates once it has pushed (or failed to);
+		// an error in its options would leave them open.
+		select {
+		case <-relayed:
+		case <-time.After(time.Second):
+		}
+	}
+	if err != nil {
 		return fmt.Errorf("push %s to %s: %w", idOrRef, dest, err)
 	}
 	return nil

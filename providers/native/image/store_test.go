@@ -205,7 +205,7 @@ func TestPush(t *testing.T) {
 		if !keep {
 			dest = reg.ref("dest:fetched")
 		}
-		if err := s.Push(ctx, got.ID, dest); err != nil {
+		if err := s.Push(ctx, got.ID, dest, nil); err != nil {
 			t.Fatalf("push (keep %v): %v", keep, err)
 		}
 		ref, _ := name.ParseReference(dest, name.Insecure)
