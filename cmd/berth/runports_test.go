@@ -29,14 +29,16 @@ func TestParsePublish(t *testing.T) {
 		{"localhost:80:80", network.Port{}, `host address "localhost" is not an IPv4 address`},
 	}
 	for _, tc := range tests {
-		got, err := parsePublish(tc.in)
-		switch {
-		case tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)):
-			t.Errorf("parsePublish(%q) error = %v, want %q", tc.in, err, tc.err)
-		case tc.err == "" && err != nil:
-			t.Errorf("parsePublish(%q): %v", tc.in, err)
-		case tc.err == "" && got != tc.want:
-			t.Errorf("parsePublish(%q) = %+v, want %+v", tc.in, got, tc.want)
-		}
+		t.Run(tc.in, func(t *testing.T) {
+			got, err := parsePublish(tc.in)
+			switch {
+			case tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)):
+				t.Errorf("error = %v, want %q", err, tc.err)
+			case tc.err == "" && err != nil:
+				t.Error(err)
+			case tc.err == "" && got != tc.want:
+				t.Errorf("= %+v, want %+v", got, tc.want)
+			}
+		})
 	}
 }
