@@ -9,39 +9,15 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/berthhq/berth/providers/native/fsatomic"
 )
 
 // writeFileAtomic writes data to path through a temporary file in the
 // same directory: write, fsync, close, rename, fsync the directory. A
 // reader sees the old content or the new, never a part.
-func writeFileAtomic(path string, data []byte, perm os.FileMode) (err error) {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, tmpPrefix+filepath.Base(path)+"-*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if _, err = f.Write(data); err != nil {
-		return err
-	}
-	if err = f.Chmod(perm); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	if err = os.Rename(f.Name(), path); err != nil {
-		return err
-	}
-	return syncDir(dir)
+func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
+	return fsatomic.WriteFile(path, data, perm, tmpPrefix+filepath.Base(path)+"-*", fsatomic.SyncAll)
 }
 
 func writeJSONAtomic(path string, v any) error {
@@ -52,14 +28,7 @@ func writeJSONAtomic(path string, v any) error {
 	return writeFileAtomic(path, append(data, '\n'), 0o600)
 }
 
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
-}
+func syncDir(dir string) error { return fsatomic.SyncDir(dir) }
 
 // removeDir removes a directory tree so that it disappears at once: it is
 // renamed to a trash name first (a crash leaves only trash, which Prune

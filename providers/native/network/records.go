@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/berthhq/berth/providers/native/fsatomic"
 )
 
 // recordVersion is the version of the record files' format.
@@ -174,19 +176,7 @@ func writeJSON(path string, v any) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(append(data, '\n'))
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		os.Remove(f.Name())
+	if err := fsatomic.WriteFile(path, append(data, '\n'), 0o600, ".tmp-*", fsatomic.NoSync); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/berthhq/berth/providers/native/fsatomic"
 )
 
 // Container states.
@@ -124,31 +126,10 @@ func writeFileAtomic(path string, data []byte, mode os.FileMode) error {
 
 // writeFileAtomicSync is writeFileAtomic, fsyncing the file before the
 // rename when sync is set.
-func writeFileAtomicSync(path string, data []byte, mode os.FileMode, sync bool) (err error) {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if err = f.Chmod(mode); err != nil {
-		return err
-	}
-	if _, err = f.Write(data); err != nil {
-		return err
-	}
+func writeFileAtomicSync(path string, data []byte, mode os.FileMode, sync bool) error {
+	d := fsatomic.NoSync
 	if sync {
-		if err = f.Sync(); err != nil {
-			return err
-		}
+		d = fsatomic.SyncFile
 	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
+	return fsatomic.WriteFile(path, data, mode, "."+filepath.Base(path)+".tmp*", d)
 }
