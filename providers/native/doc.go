@@ -4,9 +4,16 @@
 // that plugin providers speak.
 //
 // Planning is schema-driven for every type (providers.ProposedNew,
-// SetUnknownComputed, RequiresReplace) with a few type-specific rules.
-// berth_data is complete. The types that need the native runtime
-// (images, containers, networks, volumes, deployments) can be validated
-// and planned; applying, refreshing and importing them lives in
-// runtime_pending.go until the runtime lands.
+// SetUnknownComputed, RequiresReplace) with a few type-specific rules
+// (plan.go, plan_ports.go, deployment_plan.go). Applying, refreshing and
+// importing go through an Engine (engine.go): the image store
+// (package image), the container runtime (package runtime) and the
+// networks (package network) under one runtime root, opened on first use
+// so that planning never touches the disk. One file per resource type
+// (*_res.go) turns the protocol's values into calls on them; a
+// deployment's rollouts are planned and carried out by package deploy.
+//
+// The Engine also serves the commands that work on the runtime directly
+// (berth run, pull, push, prune): run_net.go gives one-off containers
+// their networking.
 package native
