@@ -100,7 +100,7 @@ func schemaOf(typ string) (*schemas.Resource, providers.Diagnostics) {
 }
 
 // ReadResource refreshes a resource: berth_data is what state says; the
-// runtime types are handled in runtime_pending.go.
+// runtime types are read from the runtime (runtime.go).
 func (p *Provider) ReadResource(ctx context.Context, req providers.ReadResourceRequest) providers.ReadResourceResponse {
 	if _, diags := schemaOf(req.TypeName); diags.HasErrors() {
 		return providers.ReadResourceResponse{New: req.Prior, Private: req.Private, Diagnostics: diags}
