@@ -160,8 +160,9 @@ func (a *app) runContainer(cmd *cobra.Command, f *runFlags, ref string, command 
 	defer cancel()
 	prep := fg.cancelOnSignal(cancel)
 	e, spec, err := a.prepareRun(ctx, cmd, f, ref, command)
+	release := func() {}
 	if err == nil {
-		err = a.attachRun(ctx, e, f, &spec)
+		release, err = a.attachRun(ctx, e, f, &spec)
 	}
 	prep()
 	if err != nil {
@@ -170,6 +171,7 @@ func (a *app) runContainer(cmd *cobra.Command, f *runFlags, ref string, command 
 	if f.detach {
 		_, err := e.Runtime.Create(ctx, spec)
 		a.detachIfGone(e, spec)
+		release()
 		if err != nil {
 			return runStartError(err)
 		}
@@ -178,6 +180,7 @@ func (a *app) runContainer(cmd *cobra.Command, f *runFlags, ref string, command 
 	}
 	code, err := e.Runtime.RunForeground(ctx, spec, a.foregroundIO(f.interactive, f.tty, fg))
 	a.detachIfGone(e, spec)
+	release()
 	var ee *runtime.ExecError
 	switch {
 	case err != nil && (code < 0 || errors.As(err, &ee)):
@@ -193,24 +196,26 @@ func (a *app) runContainer(cmd *cobra.Command, f *runFlags, ref string, command 
 
 // attachRun gives the container its network and ports, unless it has
 // none or the host's; first it takes back what one-off containers that
-// removed themselves (run -d --rm) still hold.
-func (a *app) attachRun(ctx context.Context, e *native.Engine, f *runFlags, spec *runtime.Spec) error {
+// removed themselves (run -d --rm) still hold. release is to be called
+// once the container exists, or is gone (see native.Engine.AttachRun).
+func (a *app) attachRun(ctx context.Context, e *native.Engine, f *runFlags, spec *runtime.Spec) (release func(), err error) {
 	name, ok := f.bridged()
 	if !ok {
-		return nil
+		return func() {}, nil
 	}
 	if _, err := e.ReleaseGoneRuns(ctx); err != nil {
 		a.warnf("%s", err)
 	}
 	ports, err := f.ports()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if err := e.AttachRun(ctx, spec, name, ports); err != nil {
+	release, err = e.AttachRun(ctx, spec, name, ports)
+	if err != nil {
 		if errors.Is(err, network.ErrNotFound) && name != network.DefaultNetwork {
-			return fmt.Errorf("--network %s: no such network here; declare it in a berth file (network %q {}) and apply, or use bridge", name, name)
+			return nil, fmt.Errorf("--network %s: no such network here; declare it in a berth file (network %q {}) and apply, or use bridge", name, name)
 		}
-		return fmt.Errorf("network: %w", err)
+		return nil, fmt.Errorf("network: %w", err)
 	}
 	if ep, err := e.Networks.Endpoint(spec.ID); err == nil && len(ep.Ports) > 0 {
 		texts := make([]string, len(ep.Ports))
@@ -219,7 +224,7 @@ func (a *app) attachRun(ctx context.Context, e *native.Engine, f *runFlags, spec
 		}
 		spec.Labels[labelPorts] = strings.Join(texts, ",")
 	}
-	return nil
+	return release, nil
 }
 
 // detachIfGone removes the networking of a run container that is gone

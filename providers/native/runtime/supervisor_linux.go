@@ -71,9 +71,18 @@ func supervise(root, id string) int {
 		sendReport(rep, report{Error: err.Error()})
 		return 1
 	}
+	go reapStrays(s.isInit, s.doneCh)
 	code := s.loop(rep)
 	s.autoRemove()
 	return code
+}
+
+// isInit reports whether pid is the container's init, which the
+// supervisor waits for itself.
+func (s *supervisor) isInit(pid int) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cur != nil && s.cur.pid == pid
 }
 
 func newSupervisor(dir string, logger *log.Logger) (*supervisor, error) {
@@ -190,6 +199,9 @@ type stopper struct {
 }
 
 func (k *stopper) stop(grace time.Duration) {
+	// No more health checks into a container on its way out (as Docker):
+	// they would only fail, and race its exit.
+	k.r.stopHealth()
 	if grace <= 0 {
 		_ = k.r.signal(unix.SIGKILL)
 		return
