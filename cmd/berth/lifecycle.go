@@ -58,10 +58,21 @@ policy does not bring it back.`,
 func newStartCmd(a *app) *cobra.Command {
 	return lifecycleCmd(a, "start", "Start stopped containers",
 		`Start each stopped container again, with the same filesystem, under a new
-supervisor. Starting a running container does nothing.`,
+supervisor. Starting a running container does nothing. After a reboot
+its networking (namespace, veths, published ports) is made again from
+berth's records first.`,
 		func(o *ops, m *member, _ time.Duration) error {
-			return o.engine.Runtime.Start(o.ctx, m.ID)
+			return o.start(m)
 		})
+}
+
+// start starts a stopped container, making its networking again first
+// when a reboot took it (as apply does).
+func (o *ops) start(m *member) error {
+	if _, err := o.engine.Networks.Restore(o.ctx, m.ID); err != nil {
+		return err
+	}
+	return o.engine.Runtime.Start(o.ctx, m.ID)
 }
 
 func newRestartCmd(a *app) *cobra.Command {
@@ -72,7 +83,7 @@ it again.`,
 			if err := o.engine.Runtime.Stop(o.ctx, m.ID, timeout); err != nil {
 				return err
 			}
-			return o.engine.Runtime.Start(o.ctx, m.ID)
+			return o.start(m)
 		})
 }
 
