@@ -113,7 +113,7 @@ func (f *runFlags) register(cmd *cobra.Command) {
 	fs.StringArrayVar(&f.labels, "label", nil, "set a label `KEY=VALUE` (repeatable)")
 	fs.StringVar(&f.platform, "platform", "", "image platform `OS/ARCH[/VARIANT]` (default: this machine's)")
 	fs.StringVar(&f.pull, "pull", string(image.PullMissing), "when to pull: missing, always or never")
-	fs.StringArrayVarP(&f.publish, "publish", "p", nil, "publish a port: `[[HOST_IP:]HOST_PORT:]CONTAINER_PORT[/udp]` (repeatable)")
+	fs.StringArrayVarP(&f.publish, "publish", "p", nil, "publish a container port on the host: `PORTS` = [[HOST_IP:]HOST_PORT:]CONTAINER_PORT[/udp] (repeatable)")
 }
 
 // check refuses flag combinations that cannot work, before anything runs.
