@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -340,9 +341,23 @@ container "server" {
 	name := w.stateResource("network.backend")["name"].(string)
 	ref := registryHost + "/test/busybox:1"
 	res := w.ok("run", "--rm", "--name", "oneoff", "--network", name, ref,
-		"sh", "-c", "echo hi-from-run >/tmp/msg; for i in $(seq 1 50); do nc server 8080 </tmp/msg && break; sleep 0.2; done; grep -w server /etc/hosts")
+		"sh", "-c", "echo hi-from-run >/tmp/msg; for i in $(seq 1 50); do nc server 8080 </tmp/msg && break; sleep 0.2; done; grep -w server /etc/hosts; hostname")
 	if !strings.Contains(res.stdout, "server") {
 		t.Errorf("the run container's /etc/hosts lacks the server:\n%s", res)
+	}
+	// Its veth goes with its namespace, which the kernel deletes once
+	// the mount is gone.
+	lines := strings.Fields(res.stdout)
+	veth := " vb" + lines[len(lines)-1] // hostname: the short ID
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		out, _ := exec.Command("ip", "-o", "link").Output()
+		if !strings.Contains(string(out), veth) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Errorf("the run container's veth%s is still there", veth)
+			break
+		}
 	}
 	if !waitFor(w, "container.server", "hi-from-run") {
 		t.Errorf("the server did not hear from the run container:\n%s", logsOf(w, "container.server"))

@@ -96,6 +96,15 @@ func (m *Manager) unplumbLocked(ep *Endpoint) error {
 		return err
 	}
 	defer h.Delete()
+	if ep.Transient {
+		// A one-off container is gone with every process of it, so
+		// nothing but the mount holds its namespace: the kernel deletes
+		// the namespace, and the veths with it, once the mount goes.
+		// Deleting a veth here waits for an RCU grace period (~15 ms of
+		// a berth run --rm). Addresses are handed out round the subnet,
+		// so the one freed is not given again while the kernel finishes.
+		return removeNetNS(ep.NetNS)
+	}
 	for _, ifc := range ep.Interfaces {
 		if err := deleteLink(h, ifc.HostVeth); err != nil {
 			return fmt.Errorf("delete veth %s: %w", ifc.HostVeth, err)
