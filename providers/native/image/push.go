@@ -59,7 +59,9 @@ func (s *Store) Push(ctx context.Context, idOrRef, dest string, progress func(do
 		go func() {
 			defer close(relayed)
 			for u := range updates { // closed by remote.Write
-				progress(u.Complete, u.Total)
+				if u.Error == nil { // the error itself comes back from Write
+					progress(u.Complete, u.Total)
+				}
 			}
 		}()
 		opts = append(opts, remote.WithProgress(updates))
