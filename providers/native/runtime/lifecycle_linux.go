@@ -44,7 +44,16 @@ func (r *Runtime) stop(ctx context.Context, id string, grace time.Duration) erro
 		if errors.Is(err, errSupervisorGone) {
 			err = nil
 		}
-		if werr := waitSupervisorGone(ctx, dir); werr != nil {
+		// Past the grace period the container gets SIGKILL; a container
+		// still there long after that is stuck in the kernel, and waiting
+		// longer helps nobody (Remove then kills the supervisor).
+		wctx, cancel := context.WithTimeout(ctx, grace+killedWithin)
+		werr := waitSupervisorGone(wctx, dir)
+		cancel()
+		if werr != nil && ctx.Err() == nil {
+			werr = fmt.Errorf("it has not exited %s after SIGKILL; its supervisor's log: %s", killedWithin, filepath.Join(dir, supervisorLog))
+		}
+		if werr != nil {
 			return fmt.Errorf("stop container %s: %w", id, errors.Join(err, werr))
 		}
 	}
@@ -56,6 +65,10 @@ func (r *Runtime) stop(ctx context.Context, id string, grace time.Duration) erro
 	}
 	return nil
 }
+
+// killedWithin is how long after SIGKILL a container may take to be gone
+// before Stop gives up on it.
+var killedWithin = 30 * time.Second
 
 // waitSupervisorGone polls the supervisor lock until it is free.
 func waitSupervisorGone(ctx context.Context, dir string) error {
