@@ -198,7 +198,7 @@ func (a *app) runContainer(cmd *cobra.Command, f *runFlags, ref string, command 
 // none or the host's; first it takes back what one-off containers that
 // removed themselves (run -d --rm) still hold. release is to be called
 // once the container exists, or is gone (see native.Engine.AttachRun).
-func (a *app) attachRun(ctx context.Context, e *native.Engine, f *runFlags, spec *runtime.Spec) (release func(), err error) {
+func (a *app) attachRun(ctx context.Context, e *native.Engine, f *runFlags, spec *runtime.Spec) (func(), error) {
 	name, ok := f.bridged()
 	if !ok {
 		return func() {}, nil
@@ -210,14 +210,14 @@ func (a *app) attachRun(ctx context.Context, e *native.Engine, f *runFlags, spec
 	if err != nil {
 		return nil, err
 	}
-	release, err = e.AttachRun(ctx, spec, name, ports)
+	ep, release, err := e.AttachRun(ctx, spec, name, ports)
 	if err != nil {
 		if errors.Is(err, network.ErrNotFound) && name != network.DefaultNetwork {
 			return nil, fmt.Errorf("--network %s: no such network here; declare it in a berth file (network %q {}) and apply, or use bridge", name, name)
 		}
 		return nil, fmt.Errorf("network: %w", err)
 	}
-	if ep, err := e.Networks.Endpoint(spec.ID); err == nil && len(ep.Ports) > 0 {
+	if len(ep.Ports) > 0 {
 		texts := make([]string, len(ep.Ports))
 		for i, p := range ep.Ports {
 			texts[i] = portText(p)

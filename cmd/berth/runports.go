@@ -82,7 +82,7 @@ func (f *runFlags) bridged() (string, bool) {
 	switch f.network {
 	case runtime.NetworkNone, runtime.NetworkHost:
 		return "", false
-	case networkBridge, "":
+	case networkBridge:
 		return network.DefaultNetwork, true
 	}
 	return f.network, true

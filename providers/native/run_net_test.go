@@ -4,11 +4,10 @@ import (
 	"errors"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"testing"
 )
 
-// A run container's setup lock keeps others off until it is released,
+// A run container's lock keeps others off until it is let go,
 // and goes with the process holding it.
 func TestLockRun(t *testing.T) {
 	e := &Engine{Root: t.TempDir()}
@@ -20,18 +19,18 @@ func TestLockRun(t *testing.T) {
 	if _, err := e.lockRun(id, false); !errors.Is(err, errRunBusy) {
 		t.Fatalf("second lock while held: %v, want errRunBusy", err)
 	}
-	held.release()
-	if _, err := os.Stat(filepath.Join(e.Root, "run-locks", id)); !os.IsNotExist(err) {
-		t.Errorf("lock file after release: %v", err)
-	}
+	held.unlock()
 	again, err := e.lockRun(id, false)
 	if err != nil {
-		t.Fatalf("lock after release: %v", err)
+		t.Fatalf("lock after unlock: %v", err)
 	}
-	again.release()
+	again.remove()
+	if _, err := os.Stat(e.runLockPath(id)); !os.IsNotExist(err) {
+		t.Errorf("lock file after remove: %v", err)
+	}
 
 	// Held by a process that dies: free again.
-	path := filepath.Join(e.Root, "run-locks", id)
+	path := e.runLockPath(id)
 	cmd := exec.Command("flock", path, "true")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Skipf("flock(1) is not usable here: %v %s", err, out)
@@ -39,6 +38,6 @@ func TestLockRun(t *testing.T) {
 	if l, err := e.lockRun(id, false); err != nil {
 		t.Errorf("lock after its holder died: %v", err)
 	} else {
-		l.release()
+		l.remove()
 	}
 }
