@@ -25,8 +25,9 @@
 // An attachment to DefaultNetwork creates that network on first use, and
 // the last Detach from it removes it again, unless that endpoint was
 // Transient (berth run's): then it stays for the next one-off container,
-// as Docker keeps docker0, until Remove. m.Endpoints() lists the
-// endpoints, for finding the transient ones whose container is gone.
+// as Docker keeps docker0, until Remove; and its veths are not deleted
+// one by one but go with its namespace. m.Endpoints() lists every
+// endpoint recorded.
 //
 // # On disk
 //
