@@ -82,9 +82,9 @@ type EndpointConfig struct {
 	Groups      []string
 	Attachments []Attachment
 	Ports       []Port // HostPort 0: a free port is chosen
-	// Transient marks the endpoint of a one-off container (berth run),
-	// which may be removed behind berth's back (run -d --rm): see
-	// Endpoints.
+	// Transient marks the endpoint of a one-off container (berth run):
+	// the default network outlives it, and Detach leaves its veths to go
+	// with its namespace (the container must be gone by then).
 	Transient bool
 }
 
