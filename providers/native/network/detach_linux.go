@@ -91,11 +91,6 @@ func (m *Manager) unplumbLocked(ep *Endpoint) error {
 	if err := m.nft.removeEndpoint(ep.ContainerID, entries); err != nil {
 		return err
 	}
-	h, err := m.handle()
-	if err != nil {
-		return err
-	}
-	defer h.Delete()
 	if ep.Transient {
 		// A one-off container is gone with every process of it, so
 		// nothing but the mount holds its namespace: the kernel deletes
@@ -105,6 +100,11 @@ func (m *Manager) unplumbLocked(ep *Endpoint) error {
 		// so the one freed is not given again while the kernel finishes.
 		return removeNetNS(ep.NetNS)
 	}
+	h, err := m.handle()
+	if err != nil {
+		return err
+	}
+	defer h.Delete()
 	for _, ifc := range ep.Interfaces {
 		if err := deleteLink(h, ifc.HostVeth); err != nil {
 			return fmt.Errorf("delete veth %s: %w", ifc.HostVeth, err)

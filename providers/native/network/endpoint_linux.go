@@ -58,8 +58,7 @@ func (m *Manager) reserve(ctx context.Context, cfg EndpointConfig) (*Endpoint, [
 	if _, err := m.st.readEndpoint(cfg.ContainerID); err == nil {
 		return nil, nil, fmt.Errorf("%w: container %s is attached already", ErrInvalid, cfg.ContainerID)
 	}
-	ep := &Endpoint{ContainerID: cfg.ContainerID, Name: cfg.Name, NetNS: m.netnsPath(cfg.ContainerID),
-		Transient: cfg.Transient, Created: time.Now().UTC()}
+	ep := &Endpoint{ContainerID: cfg.ContainerID, Name: cfg.Name, NetNS: m.netnsPath(cfg.ContainerID), Transient: cfg.Transient}
 	var nets []*netRecord
 	for i, a := range cfg.Attachments {
 		rec, err := m.networkFor(a.Network)

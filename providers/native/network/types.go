@@ -105,7 +105,6 @@ type Endpoint struct {
 	Interfaces  []Interface `json:"interfaces"`
 	Ports       []Port      `json:"ports,omitempty"`
 	Transient   bool        `json:"transient,omitempty"`
-	Created     time.Time   `json:"created,omitzero"`
 }
 
 // Networks lists the names of the networks the endpoint is on, in order.
