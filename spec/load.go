@@ -119,11 +119,15 @@ func (l *loader) parseDir(dir string, call *hcl.Range) ([]*hcl.File, hcl.Diagnos
 	}
 	names := configFiles(dir, entries)
 	if len(names) == 0 {
+		shown := dir
+		if abs, err := filepath.Abs(dir); err == nil {
+			shown = abs // "." says nothing about where berth looked
+		}
 		return nil, hcl.Diagnostics{{
 			Severity: hcl.DiagError,
 			Summary:  "No configuration files",
 			Detail: fmt.Sprintf("The directory %s has no *%s or *%s files. Run berth in the directory of your configuration, or pass -chdir=DIR.",
-				dir, nativeSuffix, jsonSuffix),
+				shown, nativeSuffix, jsonSuffix),
 			Subject: call,
 		}}
 	}

@@ -76,8 +76,10 @@ container "web" {
     memory = "64MiB"
     pids   = 64
   }
+  # Healthy when the server answers a request for the page: busybox's nc
+  # has no -z, so the check sends a real HTTP request and reads the status.
   health {
-    command  = ["nc", "-z", "127.0.0.1", "80"]
+    command  = ["sh", "-c", "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc 127.0.0.1 80 | grep -q '^HTTP/1.[01] 200'"]
     interval = "1s"
   }
 }

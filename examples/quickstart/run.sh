@@ -42,6 +42,16 @@ done
 echo "$page"
 [ -n "$page" ] || { echo "run.sh: the web server did not answer" >&2; exit 1; }
 
+echo "== the web server's health check passes"
+health=""
+for _ in $(seq 100); do
+	health="$("$berth" -chdir="$work" ps --format json | grep -o '"address":"container.web"[^}]*"health":"[a-z]*"' | grep -o '"health":"[a-z]*"' || true)"
+	[ "$health" = '"health":"healthy"' ] && break
+	sleep 0.1
+done
+"$berth" -chdir="$work" ps
+[ "$health" = '"health":"healthy"' ] || { echo "run.sh: container.web is not healthy ($health)" >&2; exit 1; }
+
 echo "== a second plan has nothing to do"
 "$berth" -chdir="$work" plan -detailed-exitcode
 echo "== berth destroy"

@@ -24,7 +24,7 @@ func ImagesTable(w io.Writer, images []*image.Image, now time.Time) error {
 			names = []string{"<none>"}
 		}
 		for _, n := range names {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", FamiliarName(n), ShortDigest(img.ID), HumanSince(img.Created, now), HumanBytes(img.Size))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", FamiliarName(n), ShortDigest(img.ID), imageCreated(img.Created, now), HumanBytes(img.Size))
 		}
 	}
 	return tw.Flush()
@@ -56,6 +56,16 @@ func FamiliarName(ref string) string {
 		}
 	}
 	return ref
+}
+
+// imageCreated is the CREATED column: "-" for an image that records no
+// creation time, or the Unix epoch that reproducible builds write in its
+// place (it is not when the image was made).
+func imageCreated(t, now time.Time) string {
+	if t.IsZero() || t.Unix() <= 0 {
+		return "-"
+	}
+	return HumanSince(t, now)
 }
 
 // HumanSince says how long before now t was: "3 minutes ago",

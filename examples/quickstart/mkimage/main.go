@@ -43,6 +43,9 @@ func main() {
 		fmt.Fprintln(os.Stderr, "mkimage:", err)
 		os.Exit(1)
 	}
+	// berth names an image by its config digest (its id, as Docker's
+	// image ID) and pins it by its manifest digest: print both, named.
+	id, _ := img.ConfigName()
 	d, _ := img.Digest()
-	fmt.Printf("wrote %s (%s, %s)\n", args[0], tag, d)
+	fmt.Printf("wrote %s (tag %s)\n  id:     %s (the config digest: berth images and image.*.id show this)\n  digest: %s (the manifest digest: image.*.digest)\n", args[0], tag, id, d)
 }

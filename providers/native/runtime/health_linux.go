@@ -59,9 +59,10 @@ func (r *run) stopHealth() {
 	}
 }
 
-// check runs the health command once in the container.
-func (r *run) check(h Health) HealthResult {
-	res := HealthResult{Start: time.Now().UTC(), ExitCode: -1}
+// check runs the health command once in the container. res is named so
+// that the deferred stamp of its end reaches the caller.
+func (r *run) check(h Health) (res HealthResult) {
+	res = HealthResult{Start: time.Now().UTC(), ExitCode: -1}
 	defer func() { res.End = time.Now().UTC() }()
 	pr, pw, err := os.Pipe()
 	if err != nil {
