@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/berthhq/berth/cmd/berth/views"
 	"github.com/berthhq/berth/executor"
@@ -92,11 +93,19 @@ func countSkipped(results []executor.Result) int {
 	return n
 }
 
+// interruptWindow is how long after an interrupt a further one is taken
+// as the same: GNU timeout and some process managers signal the process
+// and then its whole process group, so one request arrives twice. A
+// person pressing Ctrl-C a second time to abandon takes longer.
+var interruptWindow = 500 * time.Millisecond
+
 // interrupts turns the first SIGINT or SIGTERM into closing stop (finish
-// what runs, start nothing new) and the second into cancel (abandon it).
-// stopped reports whether stop was closed; release ends the handling.
+// what runs, start nothing new) and a second, separate one into cancel
+// (abandon it); signals within interruptWindow of the first count as
+// the first. stopped reports whether stop was closed; release ends the
+// handling.
 func (a *app) interrupts(cancel context.CancelFunc) (stop <-chan struct{}, stopped func() bool, release func()) {
-	sigs := make(chan os.Signal, 2)
+	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	stopCh, done := make(chan struct{}), make(chan struct{})
 	var once sync.Once
@@ -113,11 +122,19 @@ func (a *app) interrupts(cancel context.CancelFunc) (stop <-chan struct{}, stopp
 		case <-done:
 			return
 		}
-		select {
-		case <-sigs:
-			fmt.Fprintln(a.stderr, "\nTwo interrupts received. Abandoning changes in flight; state records what finished.")
-			cancel()
-		case <-done:
+		first := time.Now()
+		for {
+			select {
+			case <-sigs:
+				if time.Since(first) < interruptWindow {
+					continue // the same interrupt, delivered twice
+				}
+				fmt.Fprintln(a.stderr, "\nTwo interrupts received. Abandoning changes in flight; state records what finished.")
+				cancel()
+				return
+			case <-done:
+				return
+			}
 		}
 	}()
 	stopped = func() bool { mu.Lock(); defer mu.Unlock(); return was }
