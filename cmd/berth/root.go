@@ -177,7 +177,7 @@ so do double-dash ones (--out=FILE).`,
 		newInitCmd(a), newValidateCmd(a), newFmtCmd(a),
 		newPlanCmd(a), newApplyCmd(a), newDestroyCmd(a),
 		newShowCmd(a), newOutputCmd(a), newGraphCmd(a),
-		newStateCmd(a), newImportCmd(a), newForceUnlockCmd(a),
+		newStateCmd(a), newImportCmd(a), newTaintCmd(a), newUntaintCmd(a), newForceUnlockCmd(a),
 		newProvidersCmd(a), newVersionCmd(a), newRollbackCmd(a),
 		newPullCmd(a), newPushCmd(a), newImagesCmd(a), newRmiCmd(a), newPruneCmd(a), newRunCmd(a),
 	)
