@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/berthhq/berth/planner"
+	"github.com/berthhq/berth/schemas"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -98,7 +99,7 @@ func writeLegend(b *strings.Builder, changes []*planner.ResourceChange, colors C
 
 // writeDrift writes the "Objects have changed outside of berth" section.
 func writeDrift(b *strings.Builder, p *planner.Plan, colors Colors) {
-	drift := changed(p.Drift)
+	drift := relevantDrift(changed(p.Drift))
 	if len(drift) == 0 {
 		return
 	}
@@ -110,6 +111,50 @@ func writeDrift(b *strings.Builder, p *planner.Plan, colors Colors) {
 	}
 	b.WriteString("\nUnless you have made equivalent changes to your configuration, or ignored\nthe relevant attributes using ignore_changes, the following plan may\ninclude actions to undo or respond to these changes.\n\n")
 	b.WriteString(Rule + "\n")
+}
+
+// relevantDrift keeps the drift a person acts on: objects gone, and
+// objects whose configurable attributes or blocks changed. A change only
+// in what the runtime reports (status, health, pid) is an observation,
+// not a change made outside berth: the plan still shows any change it
+// causes, with its reason.
+func relevantDrift(cs []*planner.ResourceChange) []*planner.ResourceChange {
+	var out []*planner.ResourceChange
+	for _, c := range cs {
+		if c.Action != planner.Update || c.Schema == nil || configurableChanged(&c.Schema.Block, c.Before, c.After) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// configurableChanged reports whether any attribute a user may set, or
+// any nested block, differs between before and after.
+func configurableChanged(blk *schemas.Block, before, after cty.Value) bool {
+	if before.IsNull() || after.IsNull() || !before.Type().IsObjectType() || !after.Type().IsObjectType() {
+		return !before.RawEquals(after)
+	}
+	for name, a := range blk.Attributes {
+		if !(a.Computed && !a.Optional) && attrChanged(before, after, name) {
+			return true
+		}
+	}
+	for name := range blk.Blocks {
+		if attrChanged(before, after, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// attrChanged reports whether attribute name differs between before and
+// after (objects); one having it and the other not is a difference.
+func attrChanged(before, after cty.Value, name string) bool {
+	hb, ha := before.Type().HasAttribute(name), after.Type().HasAttribute(name)
+	if !hb || !ha {
+		return hb != ha
+	}
+	return !before.GetAttr(name).RawEquals(after.GetAttr(name))
 }
 
 // writeResourceChange writes one instance's header comment and its

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -181,5 +182,34 @@ func golden(t *testing.T, path string, got []byte) {
 		var diff bytes.Buffer
 		_ = UnifiedDiff(&diff, "want/"+path, "got", want, got)
 		t.Errorf("output differs from %s (go test -update rewrites it):\n%s", path, diff.String())
+	}
+}
+
+// TestDriftOnlyInReportedValues: a change only in what the runtime
+// reports (computed-only attributes, as a container's health going from
+// starting to healthy) is not shown as a change made outside berth.
+func TestDriftOnlyInReportedValues(t *testing.T) {
+	observed := change("web", planner.Update, boxVal(nil), boxVal(map[string]cty.Value{"id": cty.StringVal("other")}))
+	edited := change("web", planner.Update, boxVal(nil), boxVal(map[string]cty.Value{"replicas": cty.NumberIntVal(1)}))
+	gone := change("web", planner.Delete, boxVal(nil), nullBox)
+	for name, tc := range map[string]struct {
+		drift *planner.ResourceChange
+		shown bool
+	}{
+		"reported value only": {observed, false},
+		"configurable value":  {edited, true},
+		"gone":                {gone, true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			p := &planner.Plan{Drift: []*planner.ResourceChange{tc.drift},
+				Changes: []*planner.ResourceChange{change("web", planner.NoOp, boxVal(nil), boxVal(nil))}}
+			var b bytes.Buffer
+			if err := WritePlan(&b, p, Colors{}); err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Contains(b.String(), "Objects have changed outside of berth"); got != tc.shown {
+				t.Errorf("drift shown = %v, want %v:\n%s", got, tc.shown, &b)
+			}
+		})
 	}
 }
