@@ -141,24 +141,26 @@ func comparePages(dir string, pages map[string][]byte) []string {
 	return problems
 }
 
-// firstDiff finds the first line (1-based) where want and got differ.
+// firstDiff finds the first line (1-based) where want and got differ, and
+// the two lines.
 func firstDiff(want, got []byte) (line int, w, g string, differ bool) {
 	if bytes.Equal(want, got) {
 		return 0, "", "", false
 	}
 	wl := strings.Split(string(want), "\n")
 	gl := strings.Split(string(got), "\n")
-	for i := 0; i < max(len(wl), len(gl)); i++ {
-		var a, b string
-		if i < len(wl) {
-			a = wl[i]
-		}
-		if i < len(gl) {
-			b = gl[i]
-		}
-		if a != b || i >= len(wl) || i >= len(gl) {
-			return i + 1, a, b, true
+	for i := range max(len(wl), len(gl)) {
+		if i >= len(wl) || i >= len(gl) || wl[i] != gl[i] {
+			return i + 1, lineAt(wl, i), lineAt(gl, i), true
 		}
 	}
 	return len(wl), "", "", true
+}
+
+// lineAt is lines[i], or "" past the end.
+func lineAt(lines []string, i int) string {
+	if i < len(lines) {
+		return lines[i]
+	}
+	return ""
 }
