@@ -122,7 +122,7 @@ var Output = &Block{
 // ModuleCall is the body schema of a `module "NAME" { ... }` block; every
 // attribute besides these sets the module's variable of that name.
 var ModuleCall = &Block{
-	Description: "Loads a directory of *.berth.hcl files as a child module, with its own variables and outputs; its resources are addressed as module.NAME.TYPE.NAME. Every other attribute sets the module's variable of that name.",
+	Description: "Loads a directory of *.berth.hcl files as a child module, with its own variables and outputs; its resources are addressed as module.NAME.TYPE.NAME. Every other attribute sets the module's variable of that name. count, for_each, providers and version are not supported on module blocks yet.",
 	Attributes: map[string]*Attribute{
 		"source": {
 			Type: cty.String, Required: true,

@@ -183,6 +183,10 @@ func typeString(t cty.Type) string {
 		return "any"
 	case t.IsPrimitiveType():
 		return t.FriendlyName()
+	case t.Equals(cty.List(cty.DynamicPseudoType)):
+		// Only depends_on and ignore_changes have this type: lists of
+		// references written without quotes.
+		return "list of references"
 	case t.IsListType():
 		return "list(" + typeString(t.ElementType()) + ")"
 	case t.IsSetType():
