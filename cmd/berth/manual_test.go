@@ -32,6 +32,7 @@ func TestCLIReferenceUpToDate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkNoMachinePaths(t, pages)
 	if *update {
 		if err := writePages(cliDocDir, pages); err != nil {
 			t.Fatal(err)
@@ -40,6 +41,27 @@ func TestCLIReferenceUpToDate(t *testing.T) {
 	}
 	for _, problem := range comparePages(cliDocDir, pages) {
 		t.Errorf("%s\nThe CLI reference is generated from the cobra commands: run `go generate ./...` and commit docs/cli.", problem)
+	}
+}
+
+// checkNoMachinePaths fails when a page holds this machine's home or
+// checkout directory: a flag default computed from the environment would
+// make the reference differ from one machine to the next.
+func checkNoMachinePaths(t *testing.T, pages map[string][]byte) {
+	t.Helper()
+	var paths []string
+	if home, err := os.UserHomeDir(); err == nil && len(home) > 1 {
+		paths = append(paths, home)
+	}
+	if wd, err := filepath.Abs("../.."); err == nil {
+		paths = append(paths, wd)
+	}
+	for _, name := range slices.Sorted(maps.Keys(pages)) {
+		for _, p := range paths {
+			if bytes.Contains(pages[name], []byte(p)) {
+				t.Errorf("%s holds the machine path %s; give the flag a default that does not depend on the machine and say it in the usage", name, p)
+			}
+		}
 	}
 }
 
