@@ -178,7 +178,7 @@ func mountBlock() *NestedBlock {
 				},
 				"read_only": {
 					Type: cty.Bool, Optional: true, ForceNew: true, Default: cty.False,
-					Description: "Mount read-only.",
+					Description: "Mount read-only: the container cannot write through this mount.",
 				},
 				"size": {
 					Type: cty.String, Optional: true, ForceNew: true, Format: "size",

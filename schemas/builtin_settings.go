@@ -28,7 +28,7 @@ var Node = &Block{
 					},
 					"port": {
 						Type: cty.Number, Optional: true, Default: cty.NumberIntVal(22),
-						Description: "SSH port.",
+						Description: "TCP port of the host's SSH server.",
 					},
 					"private_key_file": {
 						Type: cty.String, Optional: true,
@@ -75,7 +75,7 @@ var Runtime = &Block{
 	Attributes: map[string]*Attribute{
 		"root": {
 			Type: cty.String, Optional: true, Default: cty.StringVal("/var/lib/berth"),
-			Description: "Directory holding the runtime's images, containers, volumes and logs.",
+			Description: "Directory holding the runtime's images, containers, volumes and logs. The commands that work on images and containers directly (pull, images, run, ...) take -root or BERTH_ROOT over it.",
 		},
 	},
 }

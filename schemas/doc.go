@@ -18,3 +18,7 @@
 // of berth's own; depcheck_test.go enforces ARCHITECTURE.md's import rules
 // for the whole module.
 package schemas
+
+// The language reference in docs/language is generated from these schemas
+// by TestLanguageReferenceUpToDate, which fails when it is out of date.
+//go:generate go test -run ^TestLanguageReferenceUpToDate$ -update .

@@ -8,6 +8,32 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// addCompletionCmd adds cobra's "completion bash|zsh|fish|powershell"
+// command now rather than when the root runs, so that it carries
+// examples like every other command and the generated reference lists it.
+func addCompletionCmd(root *cobra.Command) {
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() != "completion" {
+			continue
+		}
+		c.Example = `  source <(berth completion bash)
+  berth completion zsh > "${fpath[1]}/_berth"
+  berth completion fish > ~/.config/fish/completions/berth.fish`
+		for _, shell := range c.Commands() {
+			shell.Example = completionExamples[shell.Name()]
+		}
+	}
+}
+
+// completionExamples are the examples of each shell's completion command.
+var completionExamples = map[string]string{
+	"bash":       "  source <(berth completion bash)\n  berth completion bash > /etc/bash_completion.d/berth",
+	"zsh":        "  berth completion zsh > \"${fpath[1]}/_berth\"",
+	"fish":       "  berth completion fish > ~/.config/fish/completions/berth.fish",
+	"powershell": "  berth completion powershell | Out-String | Invoke-Expression",
+}
+
 // completeAddresses completes resource instance addresses from the
 // current state, read-only and without the lock. Cobra's own
 // "completion bash|zsh|fish|powershell" command installs the scripts.

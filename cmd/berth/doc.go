@@ -14,3 +14,7 @@
 // container runs, 126 or 127 when the container's command cannot be
 // executed or found.
 package main
+
+// The CLI reference in docs/cli is generated from the commands by
+// TestCLIReferenceUpToDate, which fails when it is out of date.
+//go:generate go test -run ^TestCLIReferenceUpToDate$ -update .

@@ -12,7 +12,9 @@ func newGraphCmd(a *app) *cobra.Command {
 		Use:   "graph",
 		Short: "Print the dependency graph in Graphviz DOT",
 		Long: `Graph prints the dependency graph of the configuration's resources in
-Graphviz DOT, for "dot -Tsvg".`,
+Graphviz DOT, for "dot -Tsvg". An edge runs from a resource to one it
+depends on, by reference or depends_on: apply creates the one it points
+to first, and destroy removes it last.`,
 		Example: `  berth graph | dot -Tsvg > graph.svg`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {

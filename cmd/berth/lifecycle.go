@@ -46,17 +46,21 @@ This is an imperative change behind the configuration's back: the next
 berth plan reports the drift and how berth apply would restore it.`
 
 func newStopCmd(a *app) *cobra.Command {
-	return lifecycleCmd(a, "stop", "Stop running containers",
+	cmd := lifecycleCmd(a, "stop", "Stop running containers",
 		`Stop each container: its stop signal, then SIGKILL once the grace period
 (-t, else its stop_timeout) has passed, as docker stop does. Its restart
 policy does not bring it back.`,
 		func(o *ops, m *member, timeout time.Duration) error {
 			return o.engine.Runtime.Stop(o.ctx, m.ID, timeout)
 		})
+	cmd.Example = `  berth stop container.web
+  berth stop -t 30 deployment.web
+  berth stop 'deployment.web#1'`
+	return cmd
 }
 
 func newStartCmd(a *app) *cobra.Command {
-	return lifecycleCmd(a, "start", "Start stopped containers",
+	cmd := lifecycleCmd(a, "start", "Start stopped containers",
 		`Start each stopped container again, with the same filesystem, under a new
 supervisor. Starting a running container does nothing. After a reboot
 its networking (namespace, veths, published ports) is made again from
@@ -64,6 +68,9 @@ berth's records first.`,
 		func(o *ops, m *member, _ time.Duration) error {
 			return o.start(m)
 		})
+	cmd.Example = `  berth start container.web
+  berth start deployment.web`
+	return cmd
 }
 
 // start starts a stopped container, making its networking again first
@@ -76,7 +83,7 @@ func (o *ops) start(m *member) error {
 }
 
 func newRestartCmd(a *app) *cobra.Command {
-	return lifecycleCmd(a, "restart", "Stop and start containers",
+	cmd := lifecycleCmd(a, "restart", "Stop and start containers",
 		`Stop each container as berth stop does (-t: the grace period), then start
 it again.`,
 		func(o *ops, m *member, timeout time.Duration) error {
@@ -85,6 +92,9 @@ it again.`,
 			}
 			return o.start(m)
 		})
+	cmd.Example = `  berth restart container.web
+  berth restart -t 0 'container.worker["a"]'`
+	return cmd
 }
 
 func newKillCmd(a *app) *cobra.Command {

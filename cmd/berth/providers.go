@@ -52,10 +52,17 @@ func listProviders(w io.Writer, reg *providers.Registry) error {
 func newProvidersSchemaCmd(a *app) *cobra.Command {
 	var jsonOut bool
 	cmd := &cobra.Command{
-		Use:     "schema -json",
-		Short:   "Print every resource schema as JSON",
-		Example: `  berth providers schema -json`,
-		Args:    cobra.NoArgs,
+		Use:   "schema -json",
+		Short: "Print every resource schema as JSON",
+		Long: `Schema prints the schema of every resource type the providers serve, as
+one JSON document keyed by provider and type: each attribute's type,
+whether it is required, optional or computed, its default, whether a
+change forces a replacement, whether it is sensitive, and its
+description. The language reference in docs/language is generated from
+the same schemas.`,
+		Example: `  berth providers schema -json
+  berth providers schema -json | jq '.provider_schemas.berth.resource_schemas.container.block.attributes | keys'`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !jsonOut {
 				return fmt.Errorf("providers schema prints JSON only: pass -json")

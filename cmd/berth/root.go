@@ -182,6 +182,9 @@ so do double-dash ones (--out=FILE).`,
 		newPullCmd(a), newPushCmd(a), newImagesCmd(a), newRmiCmd(a), newPruneCmd(a), newRunCmd(a),
 	)
 	root.AddCommand(opsCommands(a)...) // ps, logs, exec, top, stats, cp, inspect, attach, stop, start, restart, kill
+	addCompletionCmd(root)
+	// The generated reference (docs/cli) must not change with the date.
+	root.DisableAutoGenTag = true
 	return root
 }
 

@@ -60,10 +60,14 @@ func newStateListCmd(a *app) *cobra.Command {
 func newStateShowCmd(a *app) *cobra.Command {
 	var sf stateFlag
 	cmd := &cobra.Command{
-		Use:               "show [flags] ADDR",
-		Short:             "Show one recorded resource instance",
-		Long:              `Show prints the recorded attributes of one instance; sensitive values stay hidden.`,
-		Example:           `  berth state show 'container.web["a"]'`,
+		Use:   "show [flags] ADDR",
+		Short: "Show one recorded resource instance",
+		Long: `Show prints the recorded attributes of one instance as berth last saw
+it, in the configuration's syntax; sensitive values stay hidden. ADDR is
+one instance, as "berth state list" prints it (container.web,
+container.web[0], module.app.container.db).`,
+		Example: `  berth state show container.db
+  berth state show 'container.web["a"]'`,
 		Args:              cobra.ExactArgs(1),
 		ValidArgsFunction: completeAddresses,
 		RunE: func(cmd *cobra.Command, args []string) error {

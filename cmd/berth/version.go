@@ -14,8 +14,11 @@ var version = "0.1.0"
 func newVersionCmd(a *app) *cobra.Command {
 	var jsonOut bool
 	cmd := &cobra.Command{
-		Use:     "version [flags]",
-		Short:   "Print berth's version",
+		Use:   "version [flags]",
+		Short: "Print berth's version",
+		Long: `Version prints berth's version and the Go version and platform it was
+built with; -json prints them as an object (berth_version, go_version,
+platform) for scripts. berth -v prints the version line alone.`,
 		Example: "  berth version\n  berth version -json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
