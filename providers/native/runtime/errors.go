@@ -43,4 +43,3 @@ func (e *NameTakenError) Error() string {
 }
 
 func (e *NameTakenError) Unwrap() error { return ErrNameTaken }
-
