@@ -45,7 +45,7 @@ func (r *run) claimNames(rc *spec.Resource, addr addrs.Instance, config cty.Valu
 // second create would fail, or worse, two would run under one name.
 func (r *run) checkNames() hcl.Diagnostics {
 	claims := append([]nameClaim(nil), r.names...)
-	sort.SliceStable(claims, func(i, j int) bool { return claims[i].addr.Less(claims[j].addr) })
+	sort.SliceStable(claims, func(i, j int) bool { return claimBefore(claims[i], claims[j]) })
 	first := map[[2]string]nameClaim{}
 	var diags hcl.Diagnostics
 	for _, c := range claims {
@@ -80,4 +80,16 @@ func describeClaim(c nameClaim) string {
 // startOf is a range's start as file:line:col.
 func startOf(rng hcl.Range) string {
 	return fmt.Sprintf("%s:%d:%d", rng.Filename, rng.Start.Line, rng.Start.Column)
+}
+
+// claimBefore orders claims by source position, then address, so that
+// the later of two blocks is the one reported.
+func claimBefore(a, b nameClaim) bool {
+	if a.rng.Filename != b.rng.Filename {
+		return a.rng.Filename < b.rng.Filename
+	}
+	if a.rng.Start.Byte != b.rng.Start.Byte {
+		return a.rng.Start.Byte < b.rng.Start.Byte
+	}
+	return a.addr.Less(b.addr)
 }
