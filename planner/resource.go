@@ -21,9 +21,11 @@ func (r *run) planResource(ctx context.Context, n *graphNode) bool {
 		return true // untargeted: its recorded values stay visible
 	}
 	scope := r.ev.scope(n.module, spec.RepetitionData{})
-	if rep, unknown := unknownRepetition(scope, rc); unknown && r.validating {
-		r.values.resetResource(rc.Addr)
-		return r.validateUnknownInstances(ctx, n, rep)
+	if r.validating {
+		if rep, unknown := unknownRepetition(scope, rc); unknown {
+			r.values.resetResource(rc.Addr)
+			return r.validateUnknownInstances(ctx, n, rep)
+		}
 	}
 	keys, reps, diags := expand(scope, rc)
 	r.addDiags(diags)

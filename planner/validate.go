@@ -47,7 +47,7 @@ func unknownRepetition(scope *spec.Scope, rc *spec.Resource) (spec.RepetitionDat
 		}
 	case rc.ForEach != nil:
 		v, diags := scope.EvalExpr(rc.ForEach, cty.DynamicPseudoType)
-		if !diags.HasErrors() && !v.IsWhollyKnown() {
+		if !diags.HasErrors() && (!v.IsKnown() || v.Type().IsSetType() && !v.IsWhollyKnown()) {
 			return spec.RepetitionData{EachKey: cty.UnknownVal(cty.String), EachValue: cty.DynamicVal}, true
 		}
 	}
