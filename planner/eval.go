@@ -78,6 +78,9 @@ type evaluator struct {
 	parents  map[string]*spec.Config // parent of each child module
 	rootVars map[string]cty.Value
 	values   *instanceValues
+	// lenient (at validate) takes a resource without instance values as
+	// unknown: its count or for_each is not known yet.
+	lenient bool
 
 	mu   sync.Mutex
 	memo map[nodeKey]*lazyValue
@@ -179,6 +182,9 @@ func (ev *evaluator) Resource(r addrs.Resource, rng hcl.Range) (cty.Value, hcl.D
 		return cty.DynamicVal, nil
 	}
 	insts := ev.values.get(r)
+	if ev.lenient && len(insts) == 0 {
+		return cty.DynamicVal, nil
+	}
 	switch {
 	case rc.Count != nil:
 		keys := sortedInstanceKeys(insts)

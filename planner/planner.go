@@ -34,6 +34,9 @@ type run struct {
 	changes map[string]*ResourceChange // by instance address
 	failed  map[string]bool            // resources whose planning failed
 	diags   hcl.Diagnostics
+
+	names      []nameClaim // runtime names taken, for checkNames
+	validating bool        // Validate: evaluate and validate only, plan nothing
 }
 
 func (r *run) addDiags(d hcl.Diagnostics) {
@@ -98,6 +101,7 @@ func MakePlan(ctx context.Context, opts Options) (*Plan, hcl.Diagnostics) {
 		r.planDestroy()
 	} else {
 		r.planResources(ctx)
+		r.addDiags(r.checkNames())
 		r.planOrphans()
 	}
 	p := r.assemble(drift)

@@ -21,6 +21,12 @@ func (r *run) planResource(ctx context.Context, n *graphNode) bool {
 		return true // untargeted: its recorded values stay visible
 	}
 	scope := r.ev.scope(n.module, spec.RepetitionData{})
+	if r.validating {
+		if rep, unknown := unknownRepetition(scope, rc); unknown {
+			r.values.resetResource(rc.Addr)
+			return r.validateUnknownInstances(ctx, n, rep)
+		}
+	}
 	keys, reps, diags := expand(scope, rc)
 	r.addDiags(diags)
 	if diags.HasErrors() {
@@ -118,18 +124,16 @@ func (r *run) planInstance(ctx context.Context, cfg *spec.Config, rc *spec.Resou
 		r.addDiags(hcl.Diagnostics{{Severity: hcl.DiagError, Summary: fmt.Sprintf("No provider serves resource type %q", addr.Type), Subject: rc.TypeRange.Ptr()}})
 		return false
 	}
-	scope := r.ev.scope(cfg, rep)
-	config, sensitive, diags := scope.EvalBodyWithMarks(rc.Body, &schema.Block)
+	config, sensitive, diags := r.validateInstance(ctx, prov, cfg, rc, addr, rep)
 	if diags.HasErrors() {
 		r.addDiags(diags)
 		return false
 	}
-	config = setDefaultName(config, instanceName(addr.Name, addr.Key))
-	vresp := prov.ValidateResource(ctx, providers.ValidateResourceRequest{TypeName: addr.Type, Config: config})
-	diags = append(diags, withSubject(providerDiags(addr.String(), "validate", vresp.Diagnostics), rc.DeclRange)...)
-	if vresp.Diagnostics.HasErrors() {
+	r.claimNames(rc, addr, config)
+	if r.validating {
+		r.values.set(addr, providers.ProposedNew(&schema.Block, cty.NullVal(schema.Block.ImpliedType()), config))
 		r.addDiags(diags)
-		return false
+		return true
 	}
 
 	ty := schema.Block.ImpliedType()
@@ -177,6 +181,31 @@ func (r *run) planInstance(ctx context.Context, cfg *spec.Config, rc *spec.Resou
 	r.values.set(addr, change.After)
 	r.record(change)
 	return true
+}
+
+// validateInstance evaluates one instance's configuration, with its
+// default name, and has its provider validate it; a provider's
+// diagnostic about one attribute points at that attribute's source.
+func (r *run) validateInstance(ctx context.Context, prov providers.Provider, cfg *spec.Config, rc *spec.Resource, addr addrs.Instance, rep spec.RepetitionData) (cty.Value, []cty.Path, hcl.Diagnostics) {
+	config, sensitive, diags := r.ev.scope(cfg, rep).EvalBodyWithMarks(rc.Body, &rc.Schema.Block)
+	if diags.HasErrors() {
+		return config, sensitive, diags
+	}
+	config = setDefaultName(config, instanceName(addr.Name, addr.Key))
+	vresp := prov.ValidateResource(ctx, providers.ValidateResourceRequest{TypeName: addr.Type, Config: config})
+	return config, sensitive, append(diags, attributeDiags(addr.String(), vresp.Diagnostics, rc)...)
+}
+
+// attributeDiags turns provider diagnostics into hcl ones whose subject
+// is the attribute each one names, or else the resource's block header.
+func attributeDiags(addr string, ds providers.Diagnostics, rc *spec.Resource) hcl.Diagnostics {
+	out := providerDiags(addr, "validate", ds)
+	for i, d := range ds {
+		if rng, ok := spec.PathRange(rc.Body, d.Attribute); ok && len(d.Attribute) > 0 {
+			out[i].Subject = rng.Ptr()
+		}
+	}
+	return withSubject(out, rc.DeclRange)
 }
 
 // planChange asks the provider for the planned value and the paths that

@@ -67,7 +67,7 @@ func containerAttributes() map[string]*Attribute {
 		},
 		"node": {
 			Type: cty.String, Optional: true, ForceNew: true,
-			Description: "Name of the node (node block) to run on; default: the machine running berth.",
+			Description: "Name of the node (node block) to run on; default: the machine running berth. Remote nodes are not supported yet: setting it is an error at validate.",
 		},
 		"network_mode": {
 			Type: cty.String, Optional: true, ForceNew: true, Default: cty.StringVal("bridge"),

@@ -141,7 +141,7 @@ func placementBlock() *NestedBlock {
 			Attributes: map[string]*Attribute{
 				"nodes": {
 					Type: stringList, Optional: true,
-					Description: "Node names to spread replicas over evenly.",
+					Description: "Node names to spread replicas over evenly. Remote nodes are not supported yet: setting it is an error at validate.",
 				},
 			},
 		},

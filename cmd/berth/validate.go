@@ -17,7 +17,9 @@ func newValidateCmd(a *app) *cobra.Command {
 		Short: "Check that the configuration is valid",
 		Long: `Validate loads the configuration and checks it without touching the real
 world or the state: syntax, blocks and attributes against the resource schemas,
-types of constant values, references to undeclared things and reference cycles.
+types of constant values, references to undeclared things and reference cycles;
+then the values known before apply, with the providers' own checks (a value the
+runtime would refuse), and that no two resources take one runtime name.
 Variables need no values: those without a default are taken as unknown.`,
 		Example: `  berth validate
   berth -chdir=deploy/prod validate
@@ -39,7 +41,7 @@ func (a *app) runValidate(cmd *cobra.Command, jsonOut bool) error {
 	defer reg.Close()
 	cfg, diags := spec.Load(".", spec.LoadOptions{Schemas: reg.Schema})
 	if cfg != nil && !diags.HasErrors() {
-		_, more := planner.BuildGraph(planner.Options{
+		more := planner.Validate(cmd.Context(), planner.Options{
 			Config:    cfg,
 			Variables: placeholderVariables(cfg),
 			Providers: reg,

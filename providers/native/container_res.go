@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/berthhq/berth/providers"
@@ -50,6 +51,10 @@ func createContainer(ctx context.Context, e *Engine, req providers.ApplyResource
 		return providers.ApplyResourceChangeResponse{New: req.Prior, Diagnostics: diags.FromError(fmt.Errorf("network: %w", err))}
 	}
 	st, err := e.Runtime.Create(ctx, spec)
+	if taken := (*runtime.NameTakenError)(nil); errors.As(err, &taken) {
+		_ = detachContainer(context.WithoutCancel(ctx), e, id)
+		return providers.ApplyResourceChangeResponse{New: req.Prior, Diagnostics: diags.FromError(explainNameTaken(taken, req.Planned))}
+	}
 	if err != nil {
 		// Leave nothing half-made behind: the next plan creates it anew.
 		_ = detachContainer(context.WithoutCancel(ctx), e, id)
@@ -164,9 +169,8 @@ func importContainer(e *Engine, req providers.ImportResourceRequest) providers.I
 }
 
 // nameFree fails when a container of the same name exists: names are
-// unique on a host, as in Docker. A berth-made container that no state
-// records (an apply killed between the create and the state write) is
-// named in the error with the two ways out: adopt it or remove it.
+// unique on a host, as in Docker. The runtime checks again under its
+// name lock at create; this early check spares the networking work.
 func nameFree(e *Engine, planned cty.Value) error {
 	name, _ := knownString(attr(planned, "name"))
 	all, err := e.Runtime.List()
@@ -174,15 +178,45 @@ func nameFree(e *Engine, planned cty.Value) error {
 		return err
 	}
 	for _, st := range all {
-		if st.Name != name {
-			continue
+		if st.Name == name {
+			return explainNameTaken(&runtime.NameTakenError{Name: name, Holder: st}, planned)
 		}
-		how := "another configuration or `berth run` uses that name; give this container another name"
-		if st.Labels[labelConfig] != "" {
-			how = "if an interrupted apply left it, adopt it with `berth import ADDRESS " + st.ID[:12] +
-				"` (`berth destroy -target=ADDRESS` then removes it); otherwise give this container another name"
-		}
-		return fmt.Errorf("a container named %q already exists (%s, %s): %s", name, st.ID[:12], st.State, how)
 	}
 	return nil
+}
+
+// explainNameTaken says who holds a taken name, told by the labels berth puts
+// on its containers, and what to do. Only a container recording this
+// very configuration (an apply killed between the create and the state
+// write) is worth adopting with berth import.
+func explainNameTaken(err *runtime.NameTakenError, planned cty.Value) error {
+	st, short := err.Holder, err.Holder.ID
+	if len(short) > 12 {
+		short = short[:12]
+	}
+	var how string
+	switch {
+	case st.Labels[labelRun] != "":
+		how = "`berth run` made it; stop it (`berth stop " + err.Name + "`, then `berth prune` removes it) or give this container another name"
+	case st.Labels[labelDeployment] != "":
+		how = "it is a replica of deployment " + strconv.Quote(st.Labels[labelDeploymentName]) + "; give this container another name"
+	case st.Labels[labelConfig] != "" && st.Labels[labelConfig] == recordedConfig(planned):
+		how = "it records this container's configuration, so an interrupted apply probably left it: adopt it with `berth import ADDRESS " +
+			short + "` (`berth destroy -target=ADDRESS` then removes it)"
+	case st.Labels[labelConfig] != "":
+		how = "another berth configuration (or another version of this one) made it; give this container another name, or destroy it where it was made"
+	default:
+		how = "berth did not make it; give this container another name"
+	}
+	return fmt.Errorf("%w: %s", err, how)
+}
+
+// recordedConfig is the configuration label a container made from
+// planned would carry; "" when it cannot be encoded.
+func recordedConfig(planned cty.Value) string {
+	js, err := ctyjson.Marshal(configOnly(planned), planned.Type())
+	if err != nil {
+		return ""
+	}
+	return string(js)
 }

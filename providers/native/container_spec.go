@@ -12,7 +12,6 @@ import (
 	"github.com/berthhq/berth/providers/native/runtime"
 	"github.com/berthhq/berth/schemas"
 	"github.com/zclconf/go-cty/cty"
-	ctyjson "github.com/zclconf/go-cty/cty/json"
 )
 
 // labelConfig records, on the container itself, the configuration berth
@@ -87,8 +86,8 @@ func containerLabels(v cty.Value, imageID string) map[string]string {
 	}
 	labels[labelManaged] = "true"
 	labels[labelImage] = imageID
-	if js, err := ctyjson.Marshal(configOnly(v), v.Type()); err == nil {
-		labels[labelConfig] = string(js)
+	if js := recordedConfig(v); js != "" {
+		labels[labelConfig] = js
 	}
 	return labels
 }

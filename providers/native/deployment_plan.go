@@ -72,14 +72,11 @@ func planDeployment(prior, planned cty.Value, private []byte) (cty.Value, provid
 	return withAttrs(planned, set), nil
 }
 
-// checkDeployment refuses what deployments cannot do yet, and host
-// ports that are taken.
+// checkDeployment refuses host ports that are taken and an update
+// strategy that cannot work. (Placement on nodes is refused by
+// ValidateResource, which runs at validate and before every plan.)
 func checkDeployment(prior, planned cty.Value) providers.Diagnostics {
 	diags := checkDeploymentPorts(prior, planned)
-	if nodes := elements(attr(attr(planned, "placement"), "nodes")); len(nodes) > 0 {
-		diags = diags.AttributeError(cty.GetAttrPath("placement").GetAttr("nodes"),
-			"spreading replicas over nodes is not supported yet", "remove the placement block: replicas run on the machine running berth")
-	}
 	if _, err := strategyOf(planned); err != nil {
 		diags = diags.AttributeError(cty.GetAttrPath("update"), err.Error(), "")
 	}

@@ -142,24 +142,6 @@ func TestPlanDeploymentTemplateChange(t *testing.T) {
 	}
 }
 
-func TestPlanDeploymentRefuses(t *testing.T) {
-	tests := []struct {
-		name  string
-		extra map[string]cty.Value
-		want  string
-	}{
-		{"placement", map[string]cty.Value{"placement": cty.ObjectVal(map[string]cty.Value{"nodes": strs("a")})}, "placement.nodes: spreading replicas over nodes is not supported yet"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			resp := New().PlanResourceChange(ctx, planReq(cty.NullVal(implied("deployment")), depConfig(t, "i", 2, tc.extra), nil))
-			if got := strings.Join(summaries(resp.Diagnostics), "\n"); !strings.Contains(got, tc.want) {
-				t.Errorf("diagnostics %q, want %q", got, tc.want)
-			}
-		})
-	}
-}
-
 // TestPlanDeploymentPorts: a host port that a program holds fails the
 // plan of a deployment that would publish it, naming the port block,
 // but not the plan of the deployment that publishes it already.

@@ -23,7 +23,7 @@ const (
 
 // replicaName is the usual container name of a replica: NAME-ORDINAL.
 func replicaName(deployment string, ordinal int) string {
-	return deployment + "-" + strconv.Itoa(ordinal)
+	return schemas.ReplicaName(deployment, ordinal)
 }
 
 // replicaValue is the container value a replica is made from: the

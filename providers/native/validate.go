@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/berthhq/berth/providers"
+	"github.com/berthhq/berth/providers/native/runtime"
 	"github.com/berthhq/berth/schemas"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -27,13 +28,15 @@ func (p *Provider) ValidateResource(ctx context.Context, req providers.ValidateR
 	}
 	switch req.TypeName {
 	case schemas.TypeContainer:
-		diags = validateContainer(cfg, nil)
+		diags = append(validateNode(cfg), validateContainer(cfg, nil)...)
 	case schemas.TypeDeployment:
 		diags = validateDeployment(cfg)
 	case schemas.TypeImage:
 		diags = validateImage(cfg)
 	case schemas.TypeNetwork:
 		diags = validateNetwork(cfg)
+	case schemas.TypeVolume:
+		diags = validateVolume(cfg)
 	}
 	return providers.ValidateResourceResponse{Diagnostics: diags}
 }
@@ -41,13 +44,26 @@ func (p *Provider) ValidateResource(ctx context.Context, req providers.ValidateR
 // validateContainer checks a container body; base is its path (empty for
 // a container, template for a deployment).
 func validateContainer(cfg cty.Value, base cty.Path) providers.Diagnostics {
-	var diags providers.Diagnostics
+	diags := validateProcess(cfg, base)
 	diags = append(diags, validatePorts(attr(cfg, "port"), base.GetAttr("port"))...)
 	diags = append(diags, validateMounts(attr(cfg, "mount"), base.GetAttr("mount"))...)
 	diags = append(diags, validateNetworks(attr(cfg, "network"), base.GetAttr("network"))...)
 	diags = append(diags, validateResources(attr(cfg, "resources"), base.GetAttr("resources"))...)
 	diags = append(diags, validateHealth(attr(cfg, "health"), base.GetAttr("health"))...)
 	return append(diags, validateNetworkMode(cfg, base)...)
+}
+
+// validateNode refuses a container placed on a node: until berth
+// reaches remote nodes it would run on this machine instead, which is
+// never where the user asked.
+func validateNode(cfg cty.Value) providers.Diagnostics {
+	node, ok := knownString(attr(cfg, "node"))
+	if !ok {
+		return nil
+	}
+	return providers.Diagnostics{}.AttributeError(cty.GetAttrPath("node"),
+		fmt.Sprintf("node %q: remote nodes are not supported yet", node),
+		"berth runs resources only on the machine running it for now; remove node to run the container here")
 }
 
 // validateNetworkMode: network and port blocks need network_mode bridge.
@@ -109,9 +125,8 @@ func validateMounts(list cty.Value, base cty.Path) providers.Diagnostics {
 		if !ok {
 			continue
 		}
-		if !path.IsAbs(target) {
-			diags = diags.AttributeError(p.GetAttr("target"), "mount target must be an absolute path",
-				fmt.Sprintf("%q is relative", target))
+		if err := runtime.CheckMountTarget(target); err != nil {
+			diags = diags.AttributeError(p.GetAttr("target"), "invalid mount target", err.Error())
 		}
 		if j, dup := targets[path.Clean(target)]; dup {
 			diags = diags.AttributeError(p.GetAttr("target"), "two mounts on one target",

@@ -5,8 +5,10 @@ import (
 	"net/netip"
 	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/berthhq/berth/providers"
+	"github.com/berthhq/berth/providers/native/image"
 	"github.com/berthhq/berth/providers/native/network"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -17,8 +19,22 @@ func validateDeployment(cfg cty.Value) providers.Diagnostics {
 		diags = diags.AttributeError(cty.GetAttrPath("replicas"), "replicas must be a whole number, 0 or more",
 			fmt.Sprintf("got %s", n.Text('f', -1)))
 	}
+	if nodes := stringList(attr(attr(cfg, "placement"), "nodes")); len(nodes) > 0 {
+		diags = diags.AttributeError(cty.GetAttrPath("placement").GetAttr("nodes"),
+			fmt.Sprintf("nodes %s: remote nodes are not supported yet", strings.Join(quoteAll(nodes), ", ")),
+			"berth runs replicas only on the machine running it for now; remove the placement block to run them here")
+	}
 	diags = append(diags, validateContainer(attr(cfg, "template"), cty.GetAttrPath("template"))...)
 	return append(diags, validateUpdate(attr(cfg, "update"), cty.GetAttrPath("update"))...)
+}
+
+// quoteAll quotes each string.
+func quoteAll(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = strconv.Quote(s)
+	}
+	return out
 }
 
 // rolloutCount is the syntax of max_surge and max_unavailable.
@@ -64,6 +80,11 @@ func validateImage(cfg cty.Value) providers.Diagnostics {
 		diags = diags.AttributeError(cty.GetAttrPath("ref"), "an image takes ref or a build block, not both",
 			"to name a built image, use tag")
 	}
+	if s, ok := knownString(ref); ok {
+		if err := image.CheckRef(s); err != nil {
+			diags = diags.AttributeError(cty.GetAttrPath("ref"), "invalid image reference", err.Error())
+		}
+	}
 	if push, ok := knownBool(attr(cfg, "push")); ok && push && isNullish(attr(cfg, "tag")) {
 		diags = diags.AttributeError(cty.GetAttrPath("push"), "push needs tag", "set tag to the reference to push to")
 	}
@@ -72,24 +93,34 @@ func validateImage(cfg cty.Value) providers.Diagnostics {
 
 func validateNetwork(cfg cty.Value) providers.Diagnostics {
 	var diags providers.Diagnostics
-	if name, ok := knownString(attr(cfg, "name")); ok && name == network.DefaultNetwork {
-		diags = diags.AttributeError(cty.GetAttrPath("name"), "network name reserved",
-			fmt.Sprintf("%q is berth's default network, which containers without network blocks join; choose another name", name))
+	if name, ok := knownString(attr(cfg, "name")); ok {
+		switch {
+		case name == network.DefaultNetwork:
+			diags = diags.AttributeError(cty.GetAttrPath("name"), "network name reserved",
+				fmt.Sprintf("%q is berth's default network, which containers without network blocks join; choose another name", name))
+		case !network.ValidName(name):
+			diags = diags.AttributeError(cty.GetAttrPath("name"), "invalid network name",
+				fmt.Sprintf("%q: use letters, digits, '_', '.' and '-', starting with a letter or digit, at most 64", name))
+		}
 	}
 	s, ok := knownString(attr(cfg, "subnet"))
 	if !ok {
 		return diags
 	}
 	pfx, err := netip.ParsePrefix(s)
-	if err != nil || !pfx.Addr().Is4() {
+	if err != nil {
 		return diags // the schema's cidr format reports it
 	}
-	p := cty.GetAttrPath("subnet")
-	if pfx.Bits() > 30 {
-		diags = diags.AttributeError(p, "subnet too small", fmt.Sprintf("%s leaves no room for a gateway and containers; use /30 or larger", s))
-	}
-	if pfx.Masked() != pfx {
-		diags = diags.AttributeError(p, "subnet has host bits set", fmt.Sprintf("did you mean %s?", pfx.Masked()))
+	if err := network.CheckSubnet(pfx); err != nil {
+		diags = diags.AttributeError(cty.GetAttrPath("subnet"), "invalid subnet", err.Error())
 	}
 	return diags
+}
+
+func validateVolume(cfg cty.Value) providers.Diagnostics {
+	if name, ok := knownString(attr(cfg, "name")); ok && !validVolumeName(name) {
+		return providers.Diagnostics{}.AttributeError(cty.GetAttrPath("name"), "invalid volume name",
+			fmt.Sprintf("%q: use letters, digits, '_', '.' and '-', starting with a letter or digit, at most 128", name))
+	}
+	return nil
 }

@@ -49,8 +49,9 @@ func broadcastOf(p netip.Prefix) netip.Addr {
 	return u32Addr(addrU32(p.Masked().Addr()) | (uint32(1)<<(32-p.Bits()) - 1))
 }
 
-// checkSubnet checks that a subnet can be a network's.
-func checkSubnet(p netip.Prefix) error {
+// CheckSubnet checks that a subnet can be a network's: an IPv4 prefix
+// without host bits, /30 or larger. Providers run it at validate too.
+func CheckSubnet(p netip.Prefix) error {
 	switch {
 	case !p.IsValid() || !p.Addr().Is4():
 		return fmt.Errorf("%w: subnet %s is not an IPv4 prefix", ErrInvalid, p)

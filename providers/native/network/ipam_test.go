@@ -50,8 +50,8 @@ func TestAllocateSubnet(t *testing.T) {
 
 func TestCheckSubnet(t *testing.T) {
 	for s, ok := range map[string]bool{"10.1.0.0/16": true, "10.1.0.0/30": true, "10.1.0.0/31": false, "10.1.0.1/24": false} {
-		if err := checkSubnet(netip.MustParsePrefix(s)); (err == nil) != ok {
-			t.Errorf("checkSubnet(%s) = %v", s, err)
+		if err := CheckSubnet(netip.MustParsePrefix(s)); (err == nil) != ok {
+			t.Errorf("CheckSubnet(%s) = %v", s, err)
 		}
 	}
 }

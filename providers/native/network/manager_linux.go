@@ -126,7 +126,7 @@ func (m *Manager) Create(ctx context.Context, cfg Config) (*Network, error) {
 		return nil, fmt.Errorf("%w: the name %q is reserved for berth's default network", ErrInvalid, cfg.Name)
 	}
 	if cfg.Subnet.IsValid() {
-		if err := checkSubnet(cfg.Subnet); err != nil {
+		if err := CheckSubnet(cfg.Subnet); err != nil {
 			return nil, err
 		}
 	}

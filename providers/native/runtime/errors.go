@@ -1,6 +1,9 @@
 package runtime
 
-import "errors"
+import (
+	"errors"
+	"strconv"
+)
 
 // Sentinel errors; test with errors.Is.
 var (
@@ -22,3 +25,21 @@ var (
 	// ErrUnsupported: the native runtime needs Linux and cgo.
 	ErrUnsupported = errors.New("the native container runtime needs Linux and a cgo build")
 )
+
+// ErrNameTaken: Create with a name another container holds; the error is
+// a *NameTakenError naming the holder.
+var ErrNameTaken = errors.New("container name taken")
+
+// NameTakenError is Create's error when a container of that name exists
+// (running or not). Holder is that container's status, whose labels tell
+// who made it.
+type NameTakenError struct {
+	Name   string
+	Holder *Status
+}
+
+func (e *NameTakenError) Error() string {
+	return "a container named " + strconv.Quote(e.Name) + " already exists (" + shortID(e.Holder.ID) + ", " + e.Holder.State + ")"
+}
+
+func (e *NameTakenError) Unwrap() error { return ErrNameTaken }

@@ -51,12 +51,9 @@ func (r *Runtime) Create(ctx context.Context, s Spec) (*Status, error) {
 	if err != nil {
 		return nil, err
 	}
-	dir := r.dir(s.ID)
-	if err := os.Mkdir(dir, 0o700); err != nil {
-		if errors.Is(err, os.ErrExist) {
-			return nil, fmt.Errorf("%w: %s", ErrExists, s.ID)
-		}
-		return nil, fmt.Errorf("create container %s: %w", s.ID, err)
+	dir, err := r.claim(s)
+	if err != nil {
+		return nil, err
 	}
 	if err := r.create(ctx, dir, s); err != nil {
 		_ = r.Remove(context.WithoutCancel(ctx), s.ID, true)
@@ -65,14 +62,38 @@ func (r *Runtime) Create(ctx context.Context, s Spec) (*Status, error) {
 	return r.Status(s.ID)
 }
 
+// claim makes the container's directory and its records under the name
+// lock, after checking that no other container has its name: from then
+// on the name is taken for every other Create on this root.
+func (r *Runtime) claim(s Spec) (string, error) {
+	unlock, err := r.lockNames()
+	if err != nil {
+		return "", err
+	}
+	defer unlock()
+	if err := r.checkName(s.ID, s.Name); err != nil {
+		return "", err
+	}
+	dir := r.dir(s.ID)
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		if errors.Is(err, os.ErrExist) {
+			return "", fmt.Errorf("%w: %s", ErrExists, s.ID)
+		}
+		return "", fmt.Errorf("create container %s: %w", s.ID, err)
+	}
+	err = writeSpec(dir, s)
+	if err == nil {
+		st := &Status{ID: s.ID, Name: s.Name, Labels: s.Labels, State: StateCreated, CreatedAt: time.Now().UTC(), Spec: s}
+		err = writeStatus(dir, st)
+	}
+	if err != nil {
+		_ = os.RemoveAll(dir)
+		return "", fmt.Errorf("create container %s: %w", s.ID, err)
+	}
+	return dir, nil
+}
+
 func (r *Runtime) create(ctx context.Context, dir string, s Spec) error {
-	if err := writeSpec(dir, s); err != nil {
-		return err
-	}
-	st := &Status{ID: s.ID, Name: s.Name, Labels: s.Labels, State: StateCreated, CreatedAt: time.Now().UTC(), Spec: s}
-	if err := writeStatus(dir, st); err != nil {
-		return err
-	}
 	if err := writeEtcFiles(dir, s); err != nil {
 		return fmt.Errorf("write /etc files: %w", err)
 	}

@@ -14,12 +14,12 @@ func (s Spec) check() error {
 	if len(s.Args) == 0 || s.Args[0] == "" {
 		bad("no command to run (neither the image nor the container sets one)")
 	}
-	if !validHostname(s.Hostname) {
-		bad("invalid hostname %q", s.Hostname)
+	for _, err := range []error{CheckHostname(s.Hostname), CheckWorkingDir(s.WorkingDir), CheckUser(s.User)} {
+		if err != nil {
+			bad("%v", err)
+		}
 	}
-	if !path.IsAbs(s.WorkingDir) {
-		bad("working directory %q is not absolute", s.WorkingDir)
-	}
+	problems = append(problems, s.textProblems()...)
 	switch s.Restart {
 	case RestartNo, RestartAlways, RestartOnFailure, RestartUnlessStopped:
 	default:
@@ -43,7 +43,7 @@ func (s Spec) check() error {
 	if s.Health != nil && len(s.Health.Command) == 0 {
 		bad("health check without a command")
 	}
-	if _, err := capabilitySet(s.CapAdd, s.CapDrop); err != nil {
+	if err := CheckCapabilities(s.CapAdd, s.CapDrop); err != nil {
 		bad("%v", err)
 	}
 	if len(problems) > 0 {
@@ -52,9 +52,34 @@ func (s Spec) check() error {
 	return nil
 }
 
+// textProblems lists the process strings with a NUL byte, and
+// environment entries without a name.
+func (s Spec) textProblems() []string {
+	var p []string
+	for i, a := range s.Args {
+		if err := CheckText(a); err != nil {
+			p = append(p, fmt.Sprintf("argument %d %v", i, err))
+		}
+	}
+	for _, kv := range s.Env {
+		k, _, _ := strings.Cut(kv, "=")
+		if err := CheckEnvName(k); err != nil {
+			p = append(p, err.Error())
+		} else if err := CheckText(kv); err != nil {
+			p = append(p, fmt.Sprintf("environment variable %s %v", k, err))
+		}
+	}
+	for k, v := range s.Labels {
+		if err := CheckText(k + v); err != nil {
+			p = append(p, fmt.Sprintf("label %q %v", k, err))
+		}
+	}
+	return p
+}
+
 func (m Mount) check() error {
-	if !path.IsAbs(m.Target) || path.Clean(m.Target) == "/" {
-		return fmt.Errorf("target %q must be an absolute path other than /", m.Target)
+	if err := CheckMountTarget(m.Target); err != nil {
+		return err
 	}
 	switch m.Type {
 	case MountBind, MountVolume:
@@ -95,11 +120,8 @@ func (n NetworkMode) problems() []string {
 
 func (r Resources) problems() []string {
 	var p []string
-	if r.Memory < 0 {
-		p = append(p, "negative memory limit")
-	}
-	if r.Memory > 0 && r.Memory < 6*1024*1024 {
-		p = append(p, "memory limit below 6 MiB")
+	if err := CheckMemory(r.Memory); err != nil {
+		p = append(p, err.Error())
 	}
 	if r.CPUs < 0 {
 		p = append(p, "negative cpus")

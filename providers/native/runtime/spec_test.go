@@ -47,6 +47,12 @@ func TestSpecCheck(t *testing.T) {
 		{"memory", func(s *Spec) { s.Resources.Memory = 1024 }, "below 6 MiB"},
 		{"capability", func(s *Spec) { s.CapAdd = []string{"NOPE"} }, "unknown capability"},
 		{"health", func(s *Spec) { s.Health = &Health{} }, "health check without a command"},
+		{"NUL in argument", func(s *Spec) { s.Args = []string{"/app", "a\x00b"} }, "argument 1 contains a NUL byte"},
+		{"NUL in env", func(s *Spec) { s.Env = []string{"A=x\x00y"} }, "environment variable A contains a NUL byte"},
+		{"env without name", func(s *Spec) { s.Env = []string{"=x"} }, "empty environment variable name"},
+		{"NUL in label", func(s *Spec) { s.Labels = map[string]string{"k": "\x00"} }, `label "k" contains a NUL byte`},
+		{"user", func(s *Spec) { s.User = "a:b:c" }, "invalid user"},
+		{"NUL in workdir", func(s *Spec) { s.WorkingDir = "/a\x00" }, "NUL byte"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
