@@ -7,7 +7,7 @@ import "github.com/zclconf/go-cty/cty"
 var imageSchema = &Resource{
 	Type: TypeImage,
 	Block: Block{
-		Description: "An OCI image, pulled by reference or built from a Dockerfile, pinned to a digest.",
+		Description: "An OCI image, pulled by reference, pinned to a digest. (Building from a Dockerfile, the build block, is not supported yet.)",
 		Attributes: map[string]*Attribute{
 			"name": nameAttr("image in berth's own listings", false),
 			"ref": {
@@ -41,7 +41,7 @@ var imageSchema = &Resource{
 			"build": {
 				Nesting: NestingSingle, MaxItems: 1, ForceNew: true,
 				Block: Block{
-					Description: "Build the image from a Dockerfile without a daemon, instead of pulling ref.",
+					Description: "Build the image from a Dockerfile without a daemon, instead of pulling ref. Not supported yet: a build block is an error at validate; build elsewhere and set ref.",
 					Attributes: map[string]*Attribute{
 						"context": {
 							Type: cty.String, Required: true, ForceNew: true,

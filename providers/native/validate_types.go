@@ -80,6 +80,12 @@ func validateImage(cfg cty.Value) providers.Diagnostics {
 		diags = diags.AttributeError(cty.GetAttrPath("ref"), "an image takes ref or a build block, not both",
 			"to name a built image, use tag")
 	}
+	if !isNullish(build) {
+		// Until berth builds images, a build block would plan cleanly and
+		// fail at apply: refuse it where the user can still act.
+		diags = diags.AttributeError(cty.GetAttrPath("build"), "image builds (the build block) are not supported by this berth yet",
+			"build the image elsewhere and set ref: a registry reference, or oci-layout:DIR:TAG for an OCI layout on this machine")
+	}
 	if s, ok := knownString(ref); ok {
 		if err := image.CheckRef(s); err != nil {
 			diags = diags.AttributeError(cty.GetAttrPath("ref"), "invalid image reference", err.Error())

@@ -5,18 +5,12 @@ image "postgres" {
   pull     = "missing"
 }
 
-# An image built from ./app/Dockerfile without a daemon, then pushed.
-image "app" {
-  build {
-    context    = "./app"
-    dockerfile = "Dockerfile"
-    args       = { VERSION = "1.0" }
-    target     = "runtime"
-  }
-  tag  = "registry.example.com/acme/app:1.0"
-  push = true
+# An image from an OCI layout on this machine (made without a registry,
+# e.g. by examples/quickstart/mkimage), pinned to its digest.
+image "busybox" {
+  ref = "oci-layout:./image:latest"
 }
 
-output "app_digest" {
-  value = image.app.digest
+output "postgres_digest" {
+  value = image.postgres.digest
 }
