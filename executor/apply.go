@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -57,6 +58,9 @@ func Apply(ctx context.Context, opts Options) (*state.State, []Result, error) {
 	}
 	r.saver = newSaver(opts.Persist, st, &r.stMu)
 	ops := buildOps(p.Changes)
+	if stuck := stuckOps(ops); len(stuck) > 0 {
+		return nil, nil, cycleError(stuck)
+	}
 	for _, o := range ops {
 		if o.waiting == 0 {
 			r.start(o)
@@ -76,6 +80,21 @@ func Apply(ctx context.Context, opts Options) (*state.State, []Result, error) {
 		errs = append(errs, fmt.Errorf("write state: %w", persistErr))
 	}
 	return st, results, errors.Join(errs...)
+}
+
+// cycleError says which changes wait on each other, so that none of
+// them could start.
+func cycleError(stuck []*op) error {
+	seen := map[string]bool{}
+	var names []string
+	for _, o := range stuck {
+		if a := o.addr().String(); !seen[a] {
+			seen[a] = true
+			names = append(names, a)
+		}
+	}
+	sort.Strings(names)
+	return fmt.Errorf("the plan's changes of %s wait on each other in a circle, so none can start; nothing was changed: change the configuration so that they do not (for example, move a host port in a plan of its own)", strings.Join(names, ", "))
 }
 
 // start runs o in its own goroutine once a slot is free.

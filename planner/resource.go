@@ -125,8 +125,12 @@ func (r *run) planInstance(ctx context.Context, cfg *spec.Config, rc *spec.Resou
 		return false
 	}
 	config = setDefaultName(config, instanceName(addr.Name, addr.Key))
+	src := instanceSource{scope: scope, rc: rc}
+	r.mu.Lock()
+	r.sources[addr.String()] = src
+	r.mu.Unlock()
 	vresp := prov.ValidateResource(ctx, providers.ValidateResourceRequest{TypeName: addr.Type, Config: config})
-	diags = append(diags, withSubject(providerDiags(addr.String(), "validate", vresp.Diagnostics), rc.DeclRange)...)
+	diags = append(diags, sourceDiagsIn(src, addr, "validate", vresp.Diagnostics)...)
 	if vresp.Diagnostics.HasErrors() {
 		r.addDiags(diags)
 		return false
@@ -153,7 +157,7 @@ func (r *run) planInstance(ctx context.Context, cfg *spec.Config, rc *spec.Resou
 		SensitivePaths: sensitive, Private: private,
 		CreateBeforeDestroy: createBeforeDestroy, PreventDestroy: rc.Lifecycle.PreventDestroy,
 	}
-	planned, replacePaths, pdiags := planChange(ctx, prov, addr, schema, prior, markPaths(config, sensitive), private)
+	planned, replacePaths, pdiags := planChange(ctx, prov, src, addr, schema, prior, markPaths(config, sensitive), private)
 	diags = append(diags, withSubject(pdiags, rc.DeclRange)...)
 	if diags.HasErrors() {
 		r.addDiags(diags)
@@ -163,7 +167,7 @@ func (r *run) planInstance(ctx context.Context, cfg *spec.Config, rc *spec.Resou
 	change.ReplacePaths = replacePaths
 	r.chooseAction(change, tainted)
 	if change.Action.IsReplace() {
-		fresh, _, d := planChange(ctx, prov, addr, schema, cty.NullVal(ty), markPaths(config, sensitive), nil)
+		fresh, _, d := planChange(ctx, prov, src, addr, schema, cty.NullVal(ty), markPaths(config, sensitive), nil)
 		diags = append(diags, withSubject(d, rc.DeclRange)...)
 		change.After, change.SensitivePaths = unmarkPaths(fresh)
 		if change.PreventDestroy {
@@ -180,13 +184,13 @@ func (r *run) planInstance(ctx context.Context, cfg *spec.Config, rc *spec.Resou
 }
 
 // planChange asks the provider for the planned value and the paths that
-// force a replacement.
-func planChange(ctx context.Context, prov providers.Provider, addr addrs.Instance, schema *schemas.Resource, prior, config cty.Value, private []byte) (cty.Value, []cty.Path, hcl.Diagnostics) {
+// force a replacement; src places the provider's diagnostics.
+func planChange(ctx context.Context, prov providers.Provider, src instanceSource, addr addrs.Instance, schema *schemas.Resource, prior, config cty.Value, private []byte) (cty.Value, []cty.Path, hcl.Diagnostics) {
 	proposed := providers.ProposedNew(&schema.Block, prior, config)
 	resp := prov.PlanResourceChange(ctx, providers.PlanResourceChangeRequest{
 		TypeName: addr.Type, Prior: prior, Config: config, Proposed: proposed, Private: private,
 	})
-	diags := providerDiags(addr.String(), "plan", resp.Diagnostics)
+	diags := sourceDiagsIn(src, addr, "plan", resp.Diagnostics)
 	if resp.Diagnostics.HasErrors() {
 		return cty.NilVal, nil, diags
 	}

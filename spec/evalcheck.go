@@ -5,6 +5,7 @@ import (
 
 	"github.com/berthhq/berth/schemas"
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/dynblock"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -118,4 +119,19 @@ func pickBlock(blocks hcl.Blocks, typ string, nesting schemas.Nesting, rest cty.
 		return nil
 	}
 	return of[n]
+}
+
+// RangeOfPath is the source range of the attribute or block at path (a
+// provider's attribute path, such as port[1].host) in body, a resource
+// body of the given schema, with its dynamic blocks expanded in this
+// scope. ok is false when no part of path is found in the source.
+func (s *Scope) RangeOfPath(body hcl.Body, schema *schemas.Block, path cty.Path) (rng hcl.Range, ok bool) {
+	expanded := body
+	if refs, diags := ReferencesInBody(body, schema); !diags.HasErrors() {
+		if ctx, diags := s.EvalContext(refs); !diags.HasErrors() {
+			expanded = dynblock.Expand(body, ctx)
+		}
+	}
+	rng = rangeOfPath(expanded, schema, path)
+	return rng, rng != expanded.MissingItemRange()
 }

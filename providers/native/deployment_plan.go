@@ -23,7 +23,7 @@ func planDeployment(prior, planned cty.Value, private []byte) (cty.Value, provid
 	if planned.IsNull() || !planned.IsKnown() {
 		return planned, nil
 	}
-	diags := checkDeployment(prior, planned)
+	diags := checkDeployment(planned)
 	hist, err := DecodeHistory(private)
 	if err != nil {
 		diags = diags.FromError(err)
@@ -72,10 +72,10 @@ func planDeployment(prior, planned cty.Value, private []byte) (cty.Value, provid
 	return withAttrs(planned, set), nil
 }
 
-// checkDeployment refuses what deployments cannot do yet, and host
-// ports that are taken.
-func checkDeployment(prior, planned cty.Value) providers.Diagnostics {
-	diags := checkDeploymentPorts(prior, planned)
+// checkDeployment refuses what deployments cannot do yet (host ports
+// are checked by CheckPlan).
+func checkDeployment(planned cty.Value) providers.Diagnostics {
+	var diags providers.Diagnostics
 	if nodes := elements(attr(attr(planned, "placement"), "nodes")); len(nodes) > 0 {
 		diags = diags.AttributeError(cty.GetAttrPath("placement").GetAttr("nodes"),
 			"spreading replicas over nodes is not supported yet", "remove the placement block: replicas run on the machine running berth")
