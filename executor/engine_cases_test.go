@@ -440,3 +440,65 @@ module "m" { source = "./mod" }
 		t.Fatalf("unset module input = %#v, want its default", got)
 	}
 }
+
+// TestWaitsForOrders: a change that waits for another (it takes a host
+// port the other gives up) starts only once the other's old object is
+// deleted, and the order survives a plan file.
+func TestWaitsForOrders(t *testing.T) {
+	e := newEngine(t)
+	e.config(`resource "test_thing" "a" { forced = "one" }`)
+	e.converge()
+	e.config(`
+resource "test_thing" "a" { forced = "two" }
+resource "test_thing" "b" { value = "new" }
+`)
+	p := e.plan()
+	change(t, p, "test_thing.b").WaitsFor = []addrs.Instance{change(t, p, "test_thing.a").Addr}
+	var buf bytes.Buffer
+	if err := planner.WritePlanFile(&buf, p); err != nil {
+		t.Fatal(err)
+	}
+	back, err := planner.ReadPlanFile(&buf, e.reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := change(t, back, "test_thing.b").WaitsFor; len(w) != 1 || w[0].String() != "test_thing.a" {
+		t.Fatalf("waits_for after a plan file round trip: %v", w)
+	}
+	if _, err := e.apply(back); err != nil {
+		t.Fatal(err)
+	}
+	log := strings.Join(e.prov.Log, ",")
+	if del, mk := strings.Index(log, "delete t1"), strings.Index(log, "create t3"); del < 0 || mk < del {
+		t.Errorf("provider log = %s: test_thing.b created before test_thing.a's old object was deleted", log)
+	}
+}
+
+// TestWaitsForCircle: two updates waiting on each other could never
+// start; apply says so before it changes anything.
+func TestWaitsForCircle(t *testing.T) {
+	e := newEngine(t)
+	e.config(`
+resource "test_thing" "a" { value = "1" }
+resource "test_thing" "b" { value = "1" }
+`)
+	e.converge()
+	e.config(`
+resource "test_thing" "a" { value = "2" }
+resource "test_thing" "b" { value = "2" }
+`)
+	p := e.plan()
+	a, b := change(t, p, "test_thing.a"), change(t, p, "test_thing.b")
+	if a.Action != planner.Update || b.Action != planner.Update {
+		t.Fatalf("actions %v %v, want updates", a.Action, b.Action)
+	}
+	a.WaitsFor, b.WaitsFor = []addrs.Instance{b.Addr}, []addrs.Instance{a.Addr}
+	before := len(e.prov.Log)
+	_, err := e.apply(p)
+	if err == nil || !strings.Contains(err.Error(), "test_thing.a, test_thing.b wait on each other in a circle") {
+		t.Errorf("apply of updates waiting on each other: %v", err)
+	}
+	if len(e.prov.Log) != before {
+		t.Errorf("the refused apply changed something: %v", e.prov.Log[before:])
+	}
+}

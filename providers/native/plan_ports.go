@@ -64,7 +64,7 @@ func (p *Provider) CheckPlan(_ context.Context, req providers.CheckPlanRequest) 
 			}
 		}
 	}
-	resp.Diagnostics = append(resp.Diagnostics, waitCycles(resp.Waits)...)
+	resp.Diagnostics = append(resp.Diagnostics, waitCycles(resp.Waits, uses)...)
 	return resp
 }
 
@@ -172,12 +172,20 @@ func claimOf(claims []portClaim, p network.Port) (portClaim, bool) {
 	return portClaim{}, false
 }
 
-// waitCycles refuses changes that wait for each other (two objects
-// swapping host ports): neither could go first.
-func waitCycles(waits []providers.Wait) []providers.ChangeDiagnostic {
+// waitCycles refuses changes that wait for each other in a circle (two
+// objects updated in place swapping host ports): none could go first.
+// A wait for a deletion, or for a replacement whose old object goes
+// first, never closes a circle: that old object goes before anything.
+func waitCycles(waits []providers.Wait, uses []*portUse) []providers.ChangeDiagnostic {
+	goesFirst := map[string]bool{}
+	for _, u := range uses {
+		goesFirst[u.Addr] = u.Planned.IsNull() || u.Replace && !u.CreateBeforeDestroy
+	}
 	next := map[string][]string{}
 	for _, w := range waits {
-		next[w.Addr] = append(next[w.Addr], w.For)
+		if !goesFirst[w.For] {
+			next[w.Addr] = append(next[w.Addr], w.For)
+		}
 	}
 	var out []providers.ChangeDiagnostic
 	for _, start := range sortedKeys(next) {
@@ -185,7 +193,7 @@ func waitCycles(waits []providers.Wait) []providers.ChangeDiagnostic {
 			out = append(out, providers.ChangeDiagnostic{Addr: start, Diagnostic: providers.Diagnostic{
 				Severity: providers.Error,
 				Summary:  "host ports change hands in a circle: " + strings.Join(cycle, " -> "),
-				Detail:   "each takes a port that the next gives up, so none can go first; move one of them to a free host port in a plan of its own first",
+				Detail:   "each takes a port that the next gives up, and none can give its port up first; move one of them to a free host port in a plan of its own first",
 			}})
 		}
 	}

@@ -96,10 +96,15 @@ func TestCheckPlanPorts(t *testing.T) {
 				change("container.a", container("c1", p), container("c1", p), ""),
 				change("container.b", none, container("", p), "")},
 			diags: []string{"container.b: port[0].host: container.a publishes it too (port[0].host)"}},
-		{name: "ports swapped",
+		{name: "ports swapped by replacements: the old objects go first",
 			changes: []providers.PlannedChange{
 				change("container.a", container("c1", p), container("", q), "replace"),
 				change("container.b", container("c2", q), container("", p), "replace")},
+			waits: []providers.Wait{{Addr: "container.a", For: "container.b"}, {Addr: "container.b", For: "container.a"}}},
+		{name: "ports swapped in place",
+			changes: []providers.PlannedChange{
+				change("container.a", container("c1", p), container("c1", q), ""),
+				change("container.b", container("c2", q), container("c2", p), "")},
 			waits: []providers.Wait{{Addr: "container.a", For: "container.b"}, {Addr: "container.b", For: "container.a"}},
 			diags: []string{"container.a: host ports change hands in a circle: container.a -> container.b -> container.a",
 				"container.b: host ports change hands in a circle: container.b -> container.a -> container.b"}},
