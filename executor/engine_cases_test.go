@@ -442,14 +442,17 @@ module "m" { source = "./mod" }
 }
 
 // TestWaitsForOrders: a change that waits for another (it takes a host
-// port the other gives up) starts only once the other's old object is
-// deleted, and the order survives a plan file.
+// port the other gives up) starts only once the other is done (here a
+// slow update in place), and the order survives a plan file.
 func TestWaitsForOrders(t *testing.T) {
 	e := newEngine(t)
-	e.config(`resource "test_thing" "a" { forced = "one" }`)
+	e.config(`resource "test_thing" "a" { value = "1" }`)
 	e.converge()
 	e.config(`
-resource "test_thing" "a" { forced = "two" }
+resource "test_thing" "a" {
+  value = "2"
+  delay = "200ms"
+}
 resource "test_thing" "b" { value = "new" }
 `)
 	p := e.plan()
@@ -468,9 +471,8 @@ resource "test_thing" "b" { value = "new" }
 	if _, err := e.apply(back); err != nil {
 		t.Fatal(err)
 	}
-	log := strings.Join(e.prov.Log, ",")
-	if del, mk := strings.Index(log, "delete t1"), strings.Index(log, "create t3"); del < 0 || mk < del {
-		t.Errorf("provider log = %s: test_thing.b created before test_thing.a's old object was deleted", log)
+	if got := strings.Join(e.prov.Log, ","); got != "create t1,update t1,create t2" {
+		t.Errorf("provider log = %s, want test_thing.b created after test_thing.a's update", got)
 	}
 }
 
