@@ -21,6 +21,8 @@ const (
 	portHeld1      = 18496
 	portHeld2      = 18497
 	portTwice      = 18498
+	portDepMove    = 18499
+	portDepMoveTo  = portHeld1 // free again once that test ends
 )
 
 // httpdContainer is a busybox httpd container publishing 127.0.0.1:port,
@@ -147,6 +149,46 @@ func TestPortMovesBetweenResources(t *testing.T) {
 		!strings.Contains(res.stderr, second+": container.b: port[0].host") || !strings.Contains(res.stderr, "container.b") {
 		t.Errorf("two containers on one host port: want errors at %s and %s:\n%s", first, second, res)
 	}
+}
+
+// oneReplica is a deployment "d" of one replica publishing
+// 127.0.0.1:port.
+func oneReplica(port int) string {
+	return fmt.Sprintf(`
+deployment "d" {
+  template {
+    image   = image.busybox.id
+    command = ["httpd", "-f", "-p", "80", "-h", "/srv"]
+    port {
+      host      = %d
+      container = 80
+      host_ip   = "127.0.0.1"
+    }
+  }
+}
+`, port)
+}
+
+// TestPortMovesFromDeployment: a deployment's rolling update moves it
+// off a host port that a new container takes in the same plan; the
+// plan lets the container wait for the update, and apply succeeds.
+// (Which order apply keeps is tested in the executor: here the update
+// gives the port up as soon as it starts, so a wrong order would
+// rarely show.)
+func TestPortMovesFromDeployment(t *testing.T) {
+	w := newWorkspace(t)
+	w.config(busyboxImage() + oneReplica(portDepMove))
+	w.ok("apply", "-auto-approve")
+	rememberReplicas(w)
+	w.config(busyboxImage() + oneReplica(portDepMoveTo) + httpdContainer("c", portDepMove, ""))
+	if res := w.ok("plan"); !strings.Contains(res.stdout, "deployment.d will be updated in-place") {
+		t.Errorf("plan does not update deployment.d in place:\n%s", res)
+	}
+	w.ok("apply", "-auto-approve")
+	w.remember()
+	rememberReplicas(w)
+	wantAnswer(t, portDepMove)
+	wantAnswer(t, portDepMoveTo)
 }
 
 // TestPortConflictsReportedAtOnce: two host ports taken by other
