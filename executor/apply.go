@@ -82,6 +82,17 @@ func Apply(ctx context.Context, opts Options) (*state.State, []Result, error) {
 	return st, results, errors.Join(errs...)
 }
 
+// CheckOrder reports whether Apply could carry out every change of p:
+// an error when some wait on each other in a circle (a change taking a
+// host port that a change depending on it gives up). Apply checks it
+// too, before it changes anything; plan calls it to refuse such a plan.
+func CheckOrder(p *planner.Plan) error {
+	if stuck := stuckOps(buildOps(p.Changes)); len(stuck) > 0 {
+		return cycleError(stuck)
+	}
+	return nil
+}
+
 // cycleError says which changes wait on each other, so that none of
 // them could start.
 func cycleError(stuck []*op) error {

@@ -495,6 +495,14 @@ resource "test_thing" "b" { value = "2" }
 		t.Fatalf("actions %v %v, want updates", a.Action, b.Action)
 	}
 	a.WaitsFor, b.WaitsFor = []addrs.Instance{b.Addr}, []addrs.Instance{a.Addr}
+	if err := executor.CheckOrder(p); err == nil || !strings.Contains(err.Error(), "wait on each other in a circle") {
+		t.Errorf("CheckOrder of updates waiting on each other: %v", err)
+	}
+	b.WaitsFor = nil
+	if err := executor.CheckOrder(p); err != nil {
+		t.Errorf("CheckOrder of one update waiting for the other: %v", err)
+	}
+	b.WaitsFor = []addrs.Instance{a.Addr}
 	before := len(e.prov.Log)
 	_, err := e.apply(p)
 	if err == nil || !strings.Contains(err.Error(), "test_thing.a, test_thing.b wait on each other in a circle") {
