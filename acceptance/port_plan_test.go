@@ -59,6 +59,10 @@ func TestReplaceKeepsItsPort(t *testing.T) {
 	wantAnswer(t, portReplace)
 }
 
+// stoppableHttpd runs httpd under a shell that exits on SIGTERM, so
+// that replicas stop at once rather than after their stop timeout.
+const stoppableHttpd = `["sh", "-c", "trap 'exit 0' TERM; httpd -f -p 80 -h /srv & wait"]`
+
 // depNamed is a deployment of two busybox httpd replicas, named name,
 // publishing 127.0.0.1:port.
 func depNamed(name string, port int) string {
@@ -68,7 +72,7 @@ deployment "web" {
   replicas = 2
   template {
     image   = image.busybox.id
-    command = ["httpd", "-f", "-p", "80", "-h", "/srv"]
+    command = %s
     port {
       host      = %d
       container = 80
@@ -76,7 +80,7 @@ deployment "web" {
     }
   }
 }
-`, name, port)
+`, name, stoppableHttpd, port)
 }
 
 // TestDeploymentReplaceKeepsItsPort: a deployment replaced, by a new
@@ -158,7 +162,7 @@ func oneReplica(port int) string {
 deployment "d" {
   template {
     image   = image.busybox.id
-    command = ["httpd", "-f", "-p", "80", "-h", "/srv"]
+    command = %s
     port {
       host      = %d
       container = 80
@@ -166,7 +170,7 @@ deployment "d" {
     }
   }
 }
-`, port)
+`, stoppableHttpd, port)
 }
 
 // TestPortMovesFromDeployment: a deployment's rolling update moves it
