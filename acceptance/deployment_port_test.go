@@ -222,7 +222,7 @@ container "squatter" {
 }
 `, registryHost, port))
 	res = w.berth("plan")
-	if res.code != 1 || !strings.Contains(res.stderr, fmt.Sprintf("host port %d/tcp on 127.0.0.1 is not free", port)) || !strings.Contains(res.stderr, "published by berth deployment web") {
+	if res.code != 1 || !strings.Contains(res.stderr, fmt.Sprintf("host port %d/tcp on 127.0.0.1 is not free", port)) || !strings.Contains(res.stderr, "deployment.web publishes it too (template.port[0].host)") {
 		t.Errorf("plan of a container on the deployment's port: %s", res)
 	}
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -57,10 +58,20 @@ func Apply(ctx context.Context, opts Options) (*state.State, []Result, error) {
 	}
 	r.saver = newSaver(opts.Persist, st, &r.stMu)
 	ops := buildOps(p.Changes)
+	if stuck := stuckOps(ops); len(stuck) > 0 {
+		return nil, nil, cycleError(stuck)
+	}
+	// Pick the ops ready at the start before starting any: once one
+	// runs, its end may make another ready (and start it), and reading
+	// waiting here then would start that one twice.
+	var ready []*op
 	for _, o := range ops {
 		if o.waiting == 0 {
-			r.start(o)
+			ready = append(ready, o)
 		}
+	}
+	for _, o := range ready {
+		r.start(o)
 	}
 	r.wg.Wait()
 	r.finishOutputs()
@@ -76,6 +87,32 @@ func Apply(ctx context.Context, opts Options) (*state.State, []Result, error) {
 		errs = append(errs, fmt.Errorf("write state: %w", persistErr))
 	}
 	return st, results, errors.Join(errs...)
+}
+
+// CheckOrder reports whether Apply could carry out every change of p:
+// an error when some wait on each other in a circle (a change taking a
+// host port that a change depending on it gives up). Apply checks it
+// too, before it changes anything; plan calls it to refuse such a plan.
+func CheckOrder(p *planner.Plan) error {
+	if stuck := stuckOps(buildOps(p.Changes)); len(stuck) > 0 {
+		return cycleError(stuck)
+	}
+	return nil
+}
+
+// cycleError says which changes wait on each other, so that none of
+// them could start.
+func cycleError(stuck []*op) error {
+	seen := map[string]bool{}
+	var names []string
+	for _, o := range stuck {
+		if a := o.addr().String(); !seen[a] {
+			seen[a] = true
+			names = append(names, a)
+		}
+	}
+	sort.Strings(names)
+	return fmt.Errorf("the plan's changes of %s wait on each other in a circle, so none can start; nothing was changed: change the configuration so that they do not (for example, move a host port in a plan of its own)", strings.Join(names, ", "))
 }
 
 // start runs o in its own goroutine once a slot is free.

@@ -1,6 +1,7 @@
 package executor_test
 
 import (
+	"fmt"
 	"bytes"
 	"context"
 	"strings"
@@ -439,4 +440,114 @@ module "m" { source = "./mod" }
 	if got := c.After.GetAttr("value"); got.IsNull() || got.AsString() != "fallback" {
 		t.Fatalf("unset module input = %#v, want its default", got)
 	}
+}
+
+// TestWaitsForOrders: a change that waits for another (it takes a host
+// port the other gives up) starts only once the other is done (here a
+// slow update in place), and the order survives a plan file.
+func TestWaitsForOrders(t *testing.T) {
+	e := newEngine(t)
+	e.config(`resource "test_thing" "a" { value = "1" }`)
+	e.converge()
+	e.config(`
+resource "test_thing" "a" {
+  value = "2"
+  delay = "200ms"
+}
+resource "test_thing" "b" { value = "new" }
+`)
+	p := e.plan()
+	change(t, p, "test_thing.b").WaitsFor = []addrs.Instance{change(t, p, "test_thing.a").Addr}
+	var buf bytes.Buffer
+	if err := planner.WritePlanFile(&buf, p); err != nil {
+		t.Fatal(err)
+	}
+	back, err := planner.ReadPlanFile(&buf, e.reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := change(t, back, "test_thing.b").WaitsFor; len(w) != 1 || w[0].String() != "test_thing.a" {
+		t.Fatalf("waits_for after a plan file round trip: %v", w)
+	}
+	if _, err := e.apply(back); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(e.prov.Log, ","); got != "create t1,update t1,create t2" {
+		t.Errorf("provider log = %s, want test_thing.b created after test_thing.a's update", got)
+	}
+}
+
+// TestWaitsForCircle: two updates waiting on each other could never
+// start; apply says so before it changes anything.
+func TestWaitsForCircle(t *testing.T) {
+	e := newEngine(t)
+	e.config(`
+resource "test_thing" "a" { value = "1" }
+resource "test_thing" "b" { value = "1" }
+`)
+	e.converge()
+	e.config(`
+resource "test_thing" "a" { value = "2" }
+resource "test_thing" "b" { value = "2" }
+`)
+	p := e.plan()
+	a, b := change(t, p, "test_thing.a"), change(t, p, "test_thing.b")
+	if a.Action != planner.Update || b.Action != planner.Update {
+		t.Fatalf("actions %v %v, want updates", a.Action, b.Action)
+	}
+	a.WaitsFor, b.WaitsFor = []addrs.Instance{b.Addr}, []addrs.Instance{a.Addr}
+	if err := executor.CheckOrder(p); err == nil || !strings.Contains(err.Error(), "wait on each other in a circle") {
+		t.Errorf("CheckOrder of updates waiting on each other: %v", err)
+	}
+	b.WaitsFor = nil
+	if err := executor.CheckOrder(p); err != nil {
+		t.Errorf("CheckOrder of one update waiting for the other: %v", err)
+	}
+	b.WaitsFor = []addrs.Instance{a.Addr}
+	before := len(e.prov.Log)
+	_, err := e.apply(p)
+	if err == nil || !strings.Contains(err.Error(), "test_thing.a, test_thing.b wait on each other in a circle") {
+		t.Errorf("apply of updates waiting on each other: %v", err)
+	}
+	if len(e.prov.Log) != before {
+		t.Errorf("the refused apply changed something: %v", e.prov.Log[before:])
+	}
+}
+
+// TestEachOpRunsOnce: an op that becomes ready while Apply is still
+// starting the first ones (a create_before_destroy's delete after its
+// quick create) runs once, not once more from the starting loop.
+func TestEachOpRunsOnce(t *testing.T) {
+	for round := 0; round < 20; round++ {
+		e := newEngine(t)
+		e.config(cbdThings(40, "one"))
+		e.converge()
+		e.prov.Log = nil
+		e.config(cbdThings(40, "two"))
+		e.converge()
+		deletes := map[string]int{}
+		for _, l := range e.prov.Log {
+			if id, ok := strings.CutPrefix(l, "delete "); ok {
+				deletes[id]++
+			}
+		}
+		for id, n := range deletes {
+			if n != 1 {
+				t.Fatalf("round %d: %s deleted %d times; log %v", round, id, n, e.prov.Log)
+			}
+		}
+		if len(deletes) != 40 {
+			t.Fatalf("round %d: %d objects deleted, want 40", round, len(deletes))
+		}
+	}
+}
+
+// cbdThings is n test_thing resources under create_before_destroy whose
+// forced value is forced.
+func cbdThings(n int, forced string) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "resource \"test_thing\" \"r%d\" {\n  forced = %q\n  lifecycle { create_before_destroy = true }\n}\n", i, forced)
+	}
+	return b.String()
 }

@@ -69,6 +69,14 @@ func buildOps(changes []*planner.ResourceChange) []*op {
 			}
 		}
 	}
+	for _, c := range changes {
+		a := applyOf[c.Addr.String()]
+		for _, w := range c.WaitsFor {
+			if release := releaseOf(w.String(), applyOf, destroyOf); a != nil && release != nil {
+				a.deps = append(a.deps, release)
+			}
+		}
+	}
 	for _, o := range ops {
 		for _, d := range o.deps {
 			d.dependents = append(d.dependents, o)
@@ -76,6 +84,44 @@ func buildOps(changes []*planner.ResourceChange) []*op {
 		o.waiting = len(o.deps)
 	}
 	return ops
+}
+
+// releaseOf is the op after which the old object of change key no
+// longer holds what it gives up: its destroy, or else its update.
+func releaseOf(key string, applyOf, destroyOf map[string]*op) *op {
+	if d := destroyOf[key]; d != nil {
+		return d
+	}
+	return applyOf[key]
+}
+
+// stuckOps returns the ops that could never start because they wait on
+// each other in a circle (none when the graph is sound).
+func stuckOps(ops []*op) []*op {
+	waiting := make(map[*op]int, len(ops))
+	var ready []*op
+	for _, o := range ops {
+		waiting[o] = len(o.deps)
+		if len(o.deps) == 0 {
+			ready = append(ready, o)
+		}
+	}
+	for len(ready) > 0 {
+		o := ready[len(ready)-1]
+		ready = ready[:len(ready)-1]
+		for _, d := range o.dependents {
+			if waiting[d]--; waiting[d] == 0 {
+				ready = append(ready, d)
+			}
+		}
+	}
+	var stuck []*op
+	for _, o := range ops {
+		if waiting[o] > 0 {
+			stuck = append(stuck, o)
+		}
+	}
+	return stuck
 }
 
 // addrOf names the op's instance.

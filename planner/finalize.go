@@ -63,7 +63,8 @@ func (e *Evaluator) Finalize(ctx context.Context, change *ResourceChange, st *st
 	if !found {
 		return nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: fmt.Sprintf("%s: instance no longer in configuration", change.Addr), Subject: rc.DeclRange.Ptr()}}
 	}
-	config, _, diags := ev.scope(cfg, rep).EvalBodyWithMarks(rc.Body, &change.Schema.Block)
+	src := instanceSource{scope: ev.scope(cfg, rep), rc: rc}
+	config, _, diags := src.scope.EvalBodyWithMarks(rc.Body, &change.Schema.Block)
 	if diags.HasErrors() {
 		return nil, diags
 	}
@@ -75,7 +76,7 @@ func (e *Evaluator) Finalize(ctx context.Context, change *ResourceChange, st *st
 		config = ignoreChanges(config, prior, rc.Lifecycle)
 	}
 	prov, _, _ := e.opts.Providers.ForType(change.Addr.Type)
-	planned, _, pdiags := planChange(ctx, prov, change.Addr, change.Schema, prior, config, change.Private)
+	planned, _, pdiags := planChange(ctx, prov, src, change.Addr, change.Schema, prior, config, change.Private)
 	diags = append(diags, withSubject(pdiags, rc.DeclRange)...)
 	if diags.HasErrors() {
 		return nil, diags

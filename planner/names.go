@@ -30,7 +30,7 @@ func (r *run) claimNames(rc *spec.Resource, addr addrs.Instance, config cty.Valu
 		return
 	}
 	rng := rc.DeclRange
-	if nr, ok := spec.PathRange(rc.Body, cty.GetAttrPath("name")); ok {
+	if nr, ok := spec.RangeOfPath(rc.Body, &rc.Schema.Block, cty.GetAttrPath("name")); ok {
 		rng = nr
 	}
 	r.mu.Lock()

@@ -71,6 +71,11 @@ type ResourceChange struct {
 	// Dependencies are the instances this one depends on (for ordering:
 	// creates and updates after them, deletes before them).
 	Dependencies []addrs.Instance
+	// WaitsFor are changes that give up what this one takes (a host port,
+	// as the provider's plan check says): this change's new object is
+	// made only after their old objects let it go. Ordering only; unlike
+	// Dependencies it is not recorded in state.
+	WaitsFor []addrs.Instance
 	// CreateBeforeDestroy and PreventDestroy are the lifecycle settings.
 	CreateBeforeDestroy bool
 	PreventDestroy      bool

@@ -17,8 +17,9 @@ import (
 
 // planFileVersion is the plan file format this berth writes and reads.
 // A plan file is only ever applied by the berth that made it, so there is
-// no upgrade chain: any other version is refused.
-const planFileVersion = 1
+// no upgrade chain: any other version is refused. Version 2 added
+// waits_for, an order an older berth would not keep.
+const planFileVersion = 2
 
 // planFileMagic marks a berth plan file.
 const planFileMagic = "berth-plan"
@@ -64,6 +65,7 @@ type changeFile struct {
 	SensitivePaths      [][]any  `json:"sensitive_paths,omitempty"`
 	Private             []byte   `json:"private,omitempty"`
 	Dependencies        []string `json:"dependencies,omitempty"`
+	WaitsFor            []string `json:"waits_for,omitempty"`
 	CreateBeforeDestroy bool     `json:"create_before_destroy,omitempty"`
 	PreventDestroy      bool     `json:"prevent_destroy,omitempty"`
 }
@@ -148,6 +150,9 @@ func encodeChanges(cs []*ResourceChange) ([]changeFile, error) {
 		}
 		for _, d := range c.Dependencies {
 			cf.Dependencies = append(cf.Dependencies, d.String())
+		}
+		for _, w := range c.WaitsFor {
+			cf.WaitsFor = append(cf.WaitsFor, w.String())
 		}
 		out = append(out, cf)
 	}
@@ -296,14 +301,26 @@ func decodeChanges(cfs []changeFile, reg *providers.Registry) ([]*ResourceChange
 		if c.SensitivePaths, err = decodePaths(cf.SensitivePaths); err != nil {
 			return nil, fmt.Errorf("%s: %v", addr, err)
 		}
-		for _, d := range cf.Dependencies {
-			a, err := addrs.ParseInstance(d)
-			if err != nil {
-				return nil, err
-			}
-			c.Dependencies = append(c.Dependencies, a)
+		if c.Dependencies, err = parseInstances(cf.Dependencies); err != nil {
+			return nil, err
+		}
+		if c.WaitsFor, err = parseInstances(cf.WaitsFor); err != nil {
+			return nil, err
 		}
 		out = append(out, c)
+	}
+	return out, nil
+}
+
+// parseInstances parses a list of instance addresses.
+func parseInstances(in []string) ([]addrs.Instance, error) {
+	var out []addrs.Instance
+	for _, s := range in {
+		a, err := addrs.ParseInstance(s)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
 	}
 	return out, nil
 }

@@ -32,6 +32,7 @@ type run struct {
 
 	mu      sync.Mutex
 	changes map[string]*ResourceChange // by instance address
+	sources map[string]instanceSource  // by instance address, for diagnostics
 	failed  map[string]bool            // resources whose planning failed
 	diags   hcl.Diagnostics
 
@@ -70,7 +71,7 @@ func MakePlan(ctx context.Context, opts Options) (*Plan, hcl.Diagnostics) {
 	r := &run{
 		opts: opts, g: g, values: newInstanceValues(), priorVals: map[string]cty.Value{},
 		gone: map[string]bool{}, drifted: map[string]bool{}, replace: map[string]bool{},
-		changes: map[string]*ResourceChange{}, failed: map[string]bool{}, diags: diags,
+		changes: map[string]*ResourceChange{}, sources: map[string]instanceSource{}, failed: map[string]bool{}, diags: diags,
 	}
 	var drift []*ResourceChange
 	if opts.SkipRefresh || opts.Mode == DestroyMode && len(prior.Resources) == 0 {
@@ -104,7 +105,7 @@ func MakePlan(ctx context.Context, opts Options) (*Plan, hcl.Diagnostics) {
 		r.addDiags(r.checkNames())
 		r.planOrphans()
 	}
-	p := r.assemble(drift)
+	p := r.assemble(ctx, drift)
 	return p, r.diags
 }
 
@@ -141,7 +142,7 @@ func (r *run) planResources(ctx context.Context) {
 }
 
 // assemble builds the immutable Plan from the run's results.
-func (r *run) assemble(drift []*ResourceChange) *Plan {
+func (r *run) assemble(ctx context.Context, drift []*ResourceChange) *Plan {
 	p := &Plan{
 		Mode: r.opts.Mode, Drift: drift, PriorState: r.prior,
 		ConfigHash: r.opts.Config.Hash, Targets: r.opts.Targets, Replace: r.opts.Replace,
@@ -158,6 +159,9 @@ func (r *run) assemble(drift []*ResourceChange) *Plan {
 	r.fillDependencies(p.Changes)
 	propagateCreateBeforeDestroy(p.Changes)
 	sortChanges(p.Changes)
+	if r.opts.Mode == NormalMode {
+		r.checkPlan(ctx, p.Changes)
+	}
 	p.Outputs = r.planOutputs()
 	p.Errored = r.diags.HasErrors()
 	return p

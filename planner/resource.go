@@ -124,7 +124,7 @@ func (r *run) planInstance(ctx context.Context, cfg *spec.Config, rc *spec.Resou
 		r.addDiags(hcl.Diagnostics{{Severity: hcl.DiagError, Summary: fmt.Sprintf("No provider serves resource type %q", addr.Type), Subject: rc.TypeRange.Ptr()}})
 		return false
 	}
-	config, sensitive, diags := r.validateInstance(ctx, prov, cfg, rc, addr, rep)
+	config, sensitive, src, diags := r.validateInstance(ctx, prov, cfg, rc, addr, rep)
 	if diags.HasErrors() {
 		r.addDiags(diags)
 		return false
@@ -157,7 +157,7 @@ func (r *run) planInstance(ctx context.Context, cfg *spec.Config, rc *spec.Resou
 		SensitivePaths: sensitive, Private: private,
 		CreateBeforeDestroy: createBeforeDestroy, PreventDestroy: rc.Lifecycle.PreventDestroy,
 	}
-	planned, replacePaths, pdiags := planChange(ctx, prov, addr, schema, prior, markPaths(config, sensitive), private)
+	planned, replacePaths, pdiags := planChange(ctx, prov, src, addr, schema, prior, markPaths(config, sensitive), private)
 	diags = append(diags, withSubject(pdiags, rc.DeclRange)...)
 	if diags.HasErrors() {
 		r.addDiags(diags)
@@ -167,7 +167,7 @@ func (r *run) planInstance(ctx context.Context, cfg *spec.Config, rc *spec.Resou
 	change.ReplacePaths = replacePaths
 	r.chooseAction(change, tainted)
 	if change.Action.IsReplace() {
-		fresh, _, d := planChange(ctx, prov, addr, schema, cty.NullVal(ty), markPaths(config, sensitive), nil)
+		fresh, _, d := planChange(ctx, prov, src, addr, schema, cty.NullVal(ty), markPaths(config, sensitive), nil)
 		diags = append(diags, withSubject(d, rc.DeclRange)...)
 		change.After, change.SensitivePaths = unmarkPaths(fresh)
 		if change.PreventDestroy {
@@ -184,38 +184,32 @@ func (r *run) planInstance(ctx context.Context, cfg *spec.Config, rc *spec.Resou
 }
 
 // validateInstance evaluates one instance's configuration, with its
-// default name, and has its provider validate it; a provider's
-// diagnostic about one attribute points at that attribute's source.
-func (r *run) validateInstance(ctx context.Context, prov providers.Provider, cfg *spec.Config, rc *spec.Resource, addr addrs.Instance, rep spec.RepetitionData) (cty.Value, []cty.Path, hcl.Diagnostics) {
-	config, sensitive, diags := r.ev.scope(cfg, rep).EvalBodyWithMarks(rc.Body, &rc.Schema.Block)
+// default name, and has its provider validate it. It records where the
+// instance's configuration comes from, so that a provider's diagnostic
+// about one attribute points at that attribute's source.
+func (r *run) validateInstance(ctx context.Context, prov providers.Provider, cfg *spec.Config, rc *spec.Resource, addr addrs.Instance, rep spec.RepetitionData) (cty.Value, []cty.Path, instanceSource, hcl.Diagnostics) {
+	scope := r.ev.scope(cfg, rep)
+	src := instanceSource{scope: scope, rc: rc}
+	config, sensitive, diags := scope.EvalBodyWithMarks(rc.Body, &rc.Schema.Block)
 	if diags.HasErrors() {
-		return config, sensitive, diags
+		return config, sensitive, src, diags
 	}
 	config = setDefaultName(config, instanceName(addr.Name, addr.Key))
+	r.mu.Lock()
+	r.sources[addr.String()] = src
+	r.mu.Unlock()
 	vresp := prov.ValidateResource(ctx, providers.ValidateResourceRequest{TypeName: addr.Type, Config: config})
-	return config, sensitive, append(diags, attributeDiags(addr.String(), vresp.Diagnostics, rc)...)
-}
-
-// attributeDiags turns provider diagnostics into hcl ones whose subject
-// is the attribute each one names, or else the resource's block header.
-func attributeDiags(addr string, ds providers.Diagnostics, rc *spec.Resource) hcl.Diagnostics {
-	out := providerDiags(addr, "validate", ds)
-	for i, d := range ds {
-		if rng, ok := spec.PathRange(rc.Body, d.Attribute); ok && len(d.Attribute) > 0 {
-			out[i].Subject = rng.Ptr()
-		}
-	}
-	return withSubject(out, rc.DeclRange)
+	return config, sensitive, src, append(diags, sourceDiagsIn(src, addr, "validate", vresp.Diagnostics)...)
 }
 
 // planChange asks the provider for the planned value and the paths that
-// force a replacement.
-func planChange(ctx context.Context, prov providers.Provider, addr addrs.Instance, schema *schemas.Resource, prior, config cty.Value, private []byte) (cty.Value, []cty.Path, hcl.Diagnostics) {
+// force a replacement; src places the provider's diagnostics.
+func planChange(ctx context.Context, prov providers.Provider, src instanceSource, addr addrs.Instance, schema *schemas.Resource, prior, config cty.Value, private []byte) (cty.Value, []cty.Path, hcl.Diagnostics) {
 	proposed := providers.ProposedNew(&schema.Block, prior, config)
 	resp := prov.PlanResourceChange(ctx, providers.PlanResourceChangeRequest{
 		TypeName: addr.Type, Prior: prior, Config: config, Proposed: proposed, Private: private,
 	})
-	diags := providerDiags(addr.String(), "plan", resp.Diagnostics)
+	diags := sourceDiagsIn(src, addr, "plan", resp.Diagnostics)
 	if resp.Diagnostics.HasErrors() {
 		return cty.NilVal, nil, diags
 	}

@@ -62,7 +62,7 @@ func (r *run) validateUnknownInstances(ctx context.Context, n *graphNode, rep sp
 	if !found {
 		return r.planInstance(ctx, n.module, rc, rc.Addr.Instance(addrs.Key{}), rep)
 	}
-	_, _, diags := r.validateInstance(ctx, prov, n.module, rc, rc.Addr.Instance(addrs.Key{}), rep)
+	_, _, _, diags := r.validateInstance(ctx, prov, n.module, rc, rc.Addr.Instance(addrs.Key{}), rep)
 	r.addDiags(diags)
 	return !diags.HasErrors()
 }

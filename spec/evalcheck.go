@@ -5,6 +5,8 @@ import (
 
 	"github.com/berthhq/berth/schemas"
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/dynblock"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -52,6 +54,17 @@ func checkValues(val cty.Value, b *schemas.Block, path cty.Path) []pathError {
 	return errs
 }
 
+// RangeOfPath is the source range of the attribute or block at path in
+// body, a resource body of the given schema, without expanding dynamic
+// blocks (Scope.RangeOfPath does): nested blocks are followed by type and
+// index, then the attribute's expression, then the element or map entry
+// inside a literal list or object (template.env["A"], command[1]). ok is
+// false when no part of path is found in the source.
+func RangeOfPath(body hcl.Body, schema *schemas.Block, path cty.Path) (hcl.Range, bool) {
+	rng := rangeOfPath(body, schema, path)
+	return rng, rng != body.MissingItemRange()
+}
+
 // rangeOfPath finds the source range of the attribute or block at path in
 // a (dynamic-expanded) body; it is only used to report errors.
 func rangeOfPath(body hcl.Body, b *schemas.Block, path cty.Path) hcl.Range {
@@ -66,6 +79,9 @@ func rangeOfPath(body hcl.Body, b *schemas.Block, path cty.Path) hcl.Range {
 			return rng
 		}
 		if a := content.Attributes[step.Name]; a != nil {
+			if se, ok := a.Expr.(hclsyntax.Expression); ok {
+				return exprRange(se, path[i+1:])
+			}
 			return a.Expr.Range()
 		}
 		nb := b.Blocks[step.Name]
@@ -118,4 +134,18 @@ func pickBlock(blocks hcl.Blocks, typ string, nesting schemas.Nesting, rest cty.
 		return nil
 	}
 	return of[n]
+}
+
+// RangeOfPath is the source range of the attribute or block at path (a
+// provider's attribute path, such as port[1].host) in body, a resource
+// body of the given schema, with its dynamic blocks expanded in this
+// scope. ok is false when no part of path is found in the source.
+func (s *Scope) RangeOfPath(body hcl.Body, schema *schemas.Block, path cty.Path) (rng hcl.Range, ok bool) {
+	expanded := body
+	if refs, diags := ReferencesInBody(body, schema); !diags.HasErrors() {
+		if ctx, diags := s.EvalContext(refs); !diags.HasErrors() {
+			expanded = dynblock.Expand(body, ctx)
+		}
+	}
+	return RangeOfPath(expanded, schema, path)
 }

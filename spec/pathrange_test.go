@@ -3,12 +3,26 @@ package spec
 import (
 	"testing"
 
+	"github.com/berthhq/berth/schemas"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 )
 
-func TestPathRange(t *testing.T) {
+func TestRangeOfPath(t *testing.T) {
+	strMap := cty.Map(cty.String)
+	schema := &schemas.Block{
+		Attributes: map[string]*schemas.Attribute{
+			"image": {Type: cty.String, Optional: true}, "env": {Type: strMap, Optional: true},
+			"command": {Type: cty.List(cty.String), Optional: true}, "user": {Type: cty.String, Optional: true},
+		},
+		Blocks: map[string]*schemas.NestedBlock{
+			"mount": {Nesting: schemas.NestingList, Block: schemas.Block{Attributes: map[string]*schemas.Attribute{
+				"target": {Type: cty.String, Optional: true}}}},
+			"template": {Nesting: schemas.NestingSingle, Block: schemas.Block{Attributes: map[string]*schemas.Attribute{
+				"env": {Type: strMap, Optional: true}, "user": {Type: cty.String, Optional: true}}}},
+		},
+	}
 	src := `image = "x"
 env = {
   A = "1"
@@ -48,9 +62,9 @@ template {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			rng, found := PathRange(f.Body, tc.path)
+			rng, found := RangeOfPath(f.Body, schema, tc.path)
 			if found != tc.found || found && (rng.Start.Line != tc.line || rng.Start.Column != tc.col) {
-				t.Errorf("PathRange = %d:%d, %v; want %d:%d, %v", rng.Start.Line, rng.Start.Column, found, tc.line, tc.col, tc.found)
+				t.Errorf("RangeOfPath = %d:%d, %v; want %d:%d, %v", rng.Start.Line, rng.Start.Column, found, tc.line, tc.col, tc.found)
 			}
 		})
 	}

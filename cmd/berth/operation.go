@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/berthhq/berth/executor"
 	"github.com/berthhq/berth/planner"
 	"github.com/berthhq/berth/schemas/addrs"
 	"github.com/berthhq/berth/state"
@@ -145,6 +146,9 @@ func (op *operation) plan(ctx context.Context) (*planner.Plan, error) {
 	if p.Errored {
 		op.app.errorf("planning failed; see the errors above")
 		return p, errReported
+	}
+	if err := executor.CheckOrder(p); err != nil {
+		return p, err
 	}
 	return p, nil
 }

@@ -143,6 +143,25 @@ func (rb *rollback) plan(ctx context.Context) error {
 	if rb.planned.RawEquals(rb.prior) {
 		return fmt.Errorf("%s already runs the template of revision %d; nothing to roll back", rb.addr, rb.target.Revision)
 	}
+	return rb.check(ctx)
+}
+
+// check asks the provider to check the rollback as a plan of one
+// change (host ports the old template publishes must be free).
+func (rb *rollback) check(ctx context.Context) error {
+	checker, ok := rb.prov.(providers.PlanChecker)
+	if !ok {
+		return nil
+	}
+	resp := checker.CheckPlan(ctx, providers.CheckPlanRequest{Changes: []providers.PlannedChange{{
+		Addr: rb.addr.String(), TypeName: rb.addr.Type, Prior: rb.prior, Planned: rb.planned}}})
+	var diags providers.Diagnostics
+	for _, d := range resp.Diagnostics {
+		diags = append(diags, d.Diagnostic)
+	}
+	if err := diags.Err(); err != nil {
+		return fmt.Errorf("%s: %w", rb.addr, err)
+	}
 	return nil
 }
 

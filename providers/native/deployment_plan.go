@@ -23,7 +23,7 @@ func planDeployment(prior, planned cty.Value, private []byte) (cty.Value, provid
 	if planned.IsNull() || !planned.IsKnown() {
 		return planned, nil
 	}
-	diags := checkDeployment(prior, planned)
+	diags := checkDeployment(planned)
 	hist, err := DecodeHistory(private)
 	if err != nil {
 		diags = diags.FromError(err)
@@ -72,11 +72,11 @@ func planDeployment(prior, planned cty.Value, private []byte) (cty.Value, provid
 	return withAttrs(planned, set), nil
 }
 
-// checkDeployment refuses host ports that are taken and an update
-// strategy that cannot work. (Placement on nodes is refused by
+// checkDeployment refuses an update strategy that cannot work. (Host
+// ports are checked by CheckPlan; placement on nodes is refused by
 // ValidateResource, which runs at validate and before every plan.)
-func checkDeployment(prior, planned cty.Value) providers.Diagnostics {
-	diags := checkDeploymentPorts(prior, planned)
+func checkDeployment(planned cty.Value) providers.Diagnostics {
+	var diags providers.Diagnostics
 	if _, err := strategyOf(planned); err != nil {
 		diags = diags.AttributeError(cty.GetAttrPath("update"), err.Error(), "")
 	}

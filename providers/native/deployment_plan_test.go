@@ -159,13 +159,14 @@ func TestPlanDeploymentPorts(t *testing.T) {
 		}
 		return map[string]cty.Value{"template": cty.ObjectVal(map[string]cty.Value{"image": str("i"), "port": cty.TupleVal([]cty.Value{cty.ObjectVal(port)})})}
 	}
-	resp := New().PlanResourceChange(ctx, planReq(cty.NullVal(implied("deployment")), depConfig(t, "i", 2, withPort(taken)), nil))
+	planned := plan(t, New(), "deployment", cty.NullVal(implied("deployment")), depConfig(t, "i", 2, withPort(taken))).Planned
+	diags := checkOne(cty.NullVal(implied("deployment")), planned)
 	want := fmt.Sprintf("template.port[0].host: host port %d/tcp on 127.0.0.1 is not free", taken)
-	if got := strings.Join(summaries(resp.Diagnostics), "\n"); got != want {
+	if got := strings.Join(summaries(diags), "\n"); got != want {
 		t.Errorf("diagnostics %q, want %q", got, want)
 	}
-	if d := resp.Diagnostics; len(d) == 1 && !strings.Contains(d[0].Detail, "in use by another program") {
-		t.Errorf("detail %q does not say who holds the port", d[0].Detail)
+	if len(diags) == 1 && !strings.Contains(diags[0].Detail, "in use by another program") {
+		t.Errorf("detail %q does not say who holds the port", diags[0].Detail)
 	}
 	// As recorded after berth chose the port (the taken one, as it happens).
 	prior := deployed(t, depConfig(t, "i", 2, withPort(0)), 1)
@@ -173,8 +174,9 @@ func TestPlanDeploymentPorts(t *testing.T) {
 	port := withAttrs(tmpl.GetAttr("port").Index(num(0)), map[string]cty.Value{"host": num(int64(taken))})
 	prior = withAttrs(prior, map[string]cty.Value{"template": withAttrs(tmpl, map[string]cty.Value{"port": cty.ListVal([]cty.Value{port})})})
 	prior = withAttrs(prior, map[string]cty.Value{"addresses": addressesOf(recordedReplicas(prior.GetAttr("replicas_status")), prior.GetAttr("template"))})
-	if resp := New().PlanResourceChange(ctx, planReq(prior, depConfig(t, "j", 2, withPort(taken)), nil)); resp.Diagnostics.HasErrors() {
-		t.Errorf("a port the deployment publishes already: %v", summaries(resp.Diagnostics))
+	again := plan(t, New(), "deployment", prior, depConfig(t, "j", 2, withPort(taken))).Planned
+	if diags := checkOne(prior, again); diags.HasErrors() {
+		t.Errorf("a port the deployment publishes already: %v", summaries(diags))
 	}
 	addrs := stringList(prior.GetAttr("addresses"))
 	if want := fmt.Sprintf("127.0.0.1:%d", taken); len(addrs) != 3 || addrs[2] != want {

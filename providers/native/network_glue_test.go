@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/berthhq/berth/providers"
 	"github.com/berthhq/berth/providers/native/network"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -80,13 +79,15 @@ func TestPlanRefusesTakenPort(t *testing.T) {
 	config := containerConfig(t, map[string]cty.Value{
 		"port": objs(map[string]cty.Value{"container": num(80), "host": num(port), "host_ip": str("127.0.0.1")}),
 	})
-	resp := New().PlanResourceChange(ctx, providers.PlanResourceChangeRequest{TypeName: "container",
-		Prior: cty.NullVal(implied("container")), Config: config})
-	got := strings.Join(summaries(resp.Diagnostics), "\n")
+	none := cty.NullVal(implied("container"))
+	planned := plan(t, New(), "container", none, config).Planned
+	got := strings.Join(summaries(checkOne(none, planned)), "\n")
 	if !strings.Contains(got, "port[0].host: host port") || !strings.Contains(got, "is not free") {
 		t.Errorf("plan with a taken port: %q", got)
 	}
 	// A free port plans.
 	l.Close()
-	plan(t, New(), "container", cty.NullVal(implied("container")), config)
+	if diags := checkOne(none, planned); diags.HasErrors() {
+		t.Errorf("plan with a free port: %v", summaries(diags))
+	}
 }

@@ -14,7 +14,8 @@ import (
 // can know them, and a replacement when a ForceNew attribute changes; a
 // replacement is planned as a fresh create. berth_data's output follows
 // its input. On in-place updates, computed attributes an update is known
-// to change become unknown (updateUnknowns).
+// to change become unknown (updateUnknowns). Host ports are checked by
+// CheckPlan, with the whole plan in view.
 func (p *Provider) PlanResourceChange(ctx context.Context, req providers.PlanResourceChangeRequest) providers.PlanResourceChangeResponse {
 	rs, diags := schemaOf(req.TypeName)
 	if diags.HasErrors() {
@@ -33,11 +34,6 @@ func (p *Provider) PlanResourceChange(ctx context.Context, req providers.PlanRes
 
 	planned := planFrom(schema, req.TypeName, prior, config)
 	replace := providers.RequiresReplace(schema, prior, planned)
-	if req.TypeName == schemas.TypeContainer && (prior.IsNull() || len(replace) > 0) {
-		if diags := checkPlannedPorts(prior, planned); diags.HasErrors() {
-			return providers.PlanResourceChangeResponse{Diagnostics: diags}
-		}
-	}
 	switch {
 	case len(replace) > 0:
 		planned = planFrom(schema, req.TypeName, cty.NullVal(schema.ImpliedType()), config)

@@ -18,7 +18,7 @@
 //	m.Restore(ctx, id)                      // after a reboot: make it all again from the records
 //	m.Detach(ctx, id)                       // everything Attach made, idempotent
 //	m.Remove(ctx, "backend", exists)        // bridge, rules, record
-//	network.CheckPort(port, ctrID)          // is a host port free (plan time)?
+//	network.CheckPort(port, owners...)      // is a host port free (plan time)?
 //	m.SetService(ctx, network.Service{...}) // a deployment's ports, balanced over its ready replicas
 //	m.RemoveService(ctx, deploymentID)
 //

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"slices"
 	"strconv"
 
 	"golang.org/x/sys/unix"
@@ -52,24 +53,31 @@ func (m *Manager) publish(ctx context.Context, ep *Endpoint, nets []*netRecord, 
 	return m.st.writeEndpoint(ep)
 }
 
-// CheckPort reports whether p could be published for owner (the ID of a
-// container, or of a service) on this host: not published by another
-// berth container or service (any root), and bindable (no program
-// listens on it). The error wraps ErrPortInUse and says who holds the
-// port.
-func (m *Manager) CheckPort(p Port, owner string) error {
+// CheckPort reports whether p could be published for owners (IDs of
+// containers or services that may hold it already: the one publishing
+// it, or ones that give it up first) on this host: not published by
+// another berth container or service (any root), and bindable (no
+// program listens on it). The error wraps ErrPortInUse and says who
+// holds the port.
+func (m *Manager) CheckPort(p Port, owners ...string) error {
 	published, err := m.nft.publishedPorts()
 	if err != nil {
 		published = nil // without the privilege to read rules, the bind test still tells
 	}
-	return m.checkPort(p, owner, published)
+	others := published[:0:0]
+	for _, pp := range published {
+		if !slices.Contains(owners, pp.owner()) {
+			others = append(others, pp)
+		}
+	}
+	return m.checkPort(p, "", others)
 }
 
 // CheckPort is Manager.CheckPort for the calling process's namespace,
 // without a runtime root.
-func CheckPort(p Port, owner string) error {
+func CheckPort(p Port, owners ...string) error {
 	m := &Manager{nsFd: -1, nft: nft{nsFd: -1}}
-	return m.CheckPort(p, owner)
+	return m.CheckPort(p, owners...)
 }
 
 func (m *Manager) checkPort(p Port, owner string, published []PublishedPort) error {
@@ -94,12 +102,8 @@ func (m *Manager) checkPort(p Port, owner string, published []PublishedPort) err
 	return err
 }
 
-// portsClash: same protocol and port, and the addresses overlap (equal,
-// or one of them is every address).
-func portsClash(a, b Port) bool {
-	return a.Protocol == b.Protocol && a.HostPort == b.HostPort &&
-		(a.HostIP == b.HostIP || a.HostIP.IsUnspecified() || b.HostIP.IsUnspecified())
-}
+// portsClash: see Port.Clashes.
+func portsClash(a, b Port) bool { return a.Clashes(b) }
 
 // bindTest binds p's address and port for a moment.
 func bindTest(p Port) error {

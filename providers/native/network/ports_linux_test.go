@@ -61,6 +61,9 @@ func TestPublishedPorts(t *testing.T) {
 	if err := h.m.CheckPort(publishOn("127.0.0.1", 18080, 1), srv.ContainerID); err != nil {
 		t.Errorf("port of the same container: %v", err)
 	}
+	if err := h.m.CheckPort(publishOn("127.0.0.1", 18080, 1), "c9", srv.ContainerID); err != nil {
+		t.Errorf("port of a container that gives it up first: %v", err)
+	}
 	serve(t, h.ns, "127.0.0.1:18090")
 	if err := h.m.CheckPort(publishOn("0.0.0.0", 18090, 1), "c9"); !errors.Is(err, ErrPortInUse) || !strings.Contains(err.Error(), "another program") {
 		t.Errorf("port a program listens on: %v", err)

@@ -72,6 +72,14 @@ type Port struct {
 	ContainerPort uint16     `json:"container_port"`
 }
 
+// Clashes reports whether p and q cannot both be published: the same
+// protocol and host port, on addresses that overlap (equal, or one of
+// them every address).
+func (p Port) Clashes(q Port) bool {
+	return p.Protocol == q.Protocol && p.HostPort == q.HostPort &&
+		(p.HostIP == q.HostIP || p.HostIP.IsUnspecified() || q.HostIP.IsUnspecified())
+}
+
 // EndpointConfig describes one container's networking.
 type EndpointConfig struct {
 	ContainerID string
