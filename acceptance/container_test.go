@@ -76,6 +76,9 @@ func TestApplyChangeReplaceDestroy(t *testing.T) {
 	}
 	entries, _ := os.ReadDir(filepath.Join(w.root, "containers"))
 	for _, e := range entries {
+		if e.Name() == ".names.lock" {
+			continue // the runtime's lock on names, kept like the image store's
+		}
 		t.Errorf("runtime still holds %s", e.Name())
 	}
 }

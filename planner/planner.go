@@ -68,11 +68,7 @@ func MakePlan(ctx context.Context, opts Options) (*Plan, hcl.Diagnostics) {
 	if prior == nil {
 		prior = state.New()
 	}
-	r := &run{
-		opts: opts, g: g, values: newInstanceValues(), priorVals: map[string]cty.Value{},
-		gone: map[string]bool{}, drifted: map[string]bool{}, replace: map[string]bool{},
-		changes: map[string]*ResourceChange{}, sources: map[string]instanceSource{}, failed: map[string]bool{}, diags: diags,
-	}
+	r := newRun(opts, g, diags)
 	var drift []*ResourceChange
 	if opts.SkipRefresh || opts.Mode == DestroyMode && len(prior.Resources) == 0 {
 		r.prior = prior.DeepCopy()
@@ -123,6 +119,16 @@ func (r *run) loadPriorValues() {
 		}
 		r.values.set(rs.Addr, v)
 		r.priorVals[rs.Addr.String()] = v
+	}
+}
+
+// newRun is the working memory of one plan or validate over graph g,
+// starting with the diagnostics so far.
+func newRun(opts Options, g *graph, diags hcl.Diagnostics) *run {
+	return &run{
+		opts: opts, g: g, values: newInstanceValues(), priorVals: map[string]cty.Value{},
+		gone: map[string]bool{}, drifted: map[string]bool{}, replace: map[string]bool{},
+		changes: map[string]*ResourceChange{}, sources: map[string]instanceSource{}, failed: map[string]bool{}, diags: diags,
 	}
 }
 

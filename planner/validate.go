@@ -22,11 +22,8 @@ func Validate(ctx context.Context, opts Options) hcl.Diagnostics {
 	if diags.HasErrors() {
 		return diags
 	}
-	r := &run{
-		opts: opts, g: g, values: newInstanceValues(), priorVals: map[string]cty.Value{}, prior: state.New(),
-		gone: map[string]bool{}, drifted: map[string]bool{}, replace: map[string]bool{},
-		changes: map[string]*ResourceChange{}, failed: map[string]bool{}, diags: diags, validating: true,
-	}
+	r := newRun(opts, g, diags)
+	r.prior, r.validating = state.New(), true
 	r.ev = newEvaluator(opts.Config, opts.Variables, r.values)
 	r.ev.lenient = true
 	r.targets = newTargetSet(nil, g, r.prior)

@@ -291,7 +291,7 @@ func validJSON(ts *testscript.TestScript, neg bool, args []string) {
 // AutoRemove).
 func containerCmd(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) < 1 {
-		ts.Fatalf("usage: container ls | rm NAME | gone NAME")
+		ts.Fatalf("usage: container ls | rm NAME | gone NAME | exited NAME")
 	}
 	rt, err := runtime.New(filepath.Join(ts.Getenv("WORK"), "root", "containers"))
 	ts.Check(err)
@@ -329,7 +329,17 @@ func containerCmd(ts *testscript.TestScript, neg bool, args []string) {
 			}
 			time.Sleep(20 * time.Millisecond)
 		}
+	case args[0] == "exited" && len(args) == 2:
+		// berth kill, like docker kill, returns once the signal is sent;
+		// this waits until the supervisor has recorded the exit.
+		deadline := time.Now().Add(2 * time.Minute)
+		for st := find(args[1]); st == nil || st.Running() || st.State == runtime.StateRestarting; st = find(args[1]) {
+			if time.Now().After(deadline) {
+				ts.Fatalf("container %s has not exited", args[1])
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
 	default:
-		ts.Fatalf("usage: container ls | rm NAME | gone NAME")
+		ts.Fatalf("usage: container ls | rm NAME | gone NAME | exited NAME")
 	}
 }

@@ -99,7 +99,7 @@ func writeLegend(b *strings.Builder, changes []*planner.ResourceChange, colors C
 
 // writeDrift writes the "Objects have changed outside of berth" section.
 func writeDrift(b *strings.Builder, p *planner.Plan, colors Colors) {
-	drift := relevantDrift(changed(p.Drift))
+	drift := relevantDrift(changed(p.Drift), p.Changes)
 	if len(drift) == 0 {
 		return
 	}
@@ -113,15 +113,21 @@ func writeDrift(b *strings.Builder, p *planner.Plan, colors Colors) {
 	b.WriteString(Rule + "\n")
 }
 
-// relevantDrift keeps the drift a person acts on: objects gone, and
-// objects whose configurable attributes or blocks changed. A change only
-// in what the runtime reports (status, health, pid) is an observation,
-// not a change made outside berth: the plan still shows any change it
-// causes, with its reason.
-func relevantDrift(cs []*planner.ResourceChange) []*planner.ResourceChange {
+// relevantDrift keeps the drift a person acts on: objects gone, objects
+// whose configurable attributes or blocks changed, and objects the plan
+// changes. A change only in what the runtime reports (a health check
+// turning healthy, a pid) of an object the plan leaves alone is an
+// observation, not a change made outside berth.
+func relevantDrift(drift, changes []*planner.ResourceChange) []*planner.ResourceChange {
+	planned := map[string]bool{}
+	for _, c := range changes {
+		if c.Action != planner.NoOp && c.Action != planner.Read {
+			planned[c.Addr.String()] = true
+		}
+	}
 	var out []*planner.ResourceChange
-	for _, c := range cs {
-		if c.Action != planner.Update || c.Schema == nil || configurableChanged(&c.Schema.Block, c.Before, c.After) {
+	for _, c := range drift {
+		if c.Action != planner.Update || c.Schema == nil || planned[c.Addr.String()] || configurableChanged(&c.Schema.Block, c.Before, c.After) {
 			out = append(out, c)
 		}
 	}

@@ -192,17 +192,20 @@ func TestDriftOnlyInReportedValues(t *testing.T) {
 	observed := change("web", planner.Update, boxVal(nil), boxVal(map[string]cty.Value{"id": cty.StringVal("other")}))
 	edited := change("web", planner.Update, boxVal(nil), boxVal(map[string]cty.Value{"replicas": cty.NumberIntVal(1)}))
 	gone := change("web", planner.Delete, boxVal(nil), nullBox)
+	noop := change("web", planner.NoOp, boxVal(nil), boxVal(nil))
+	restore := change("web", planner.Update, boxVal(map[string]cty.Value{"id": cty.StringVal("other")}), boxVal(nil))
 	for name, tc := range map[string]struct {
-		drift *planner.ResourceChange
-		shown bool
+		drift, planned *planner.ResourceChange
+		shown          bool
 	}{
-		"reported value only": {observed, false},
-		"configurable value":  {edited, true},
-		"gone":                {gone, true},
+		"reported value only":              {observed, noop, false},
+		"reported value the plan restores": {observed, restore, true},
+		"configurable value":               {edited, noop, true},
+		"gone":                             {gone, noop, true},
 	} {
 		t.Run(name, func(t *testing.T) {
 			p := &planner.Plan{Drift: []*planner.ResourceChange{tc.drift},
-				Changes: []*planner.ResourceChange{change("web", planner.NoOp, boxVal(nil), boxVal(nil))}}
+				Changes: []*planner.ResourceChange{tc.planned}}
 			var b bytes.Buffer
 			if err := WritePlan(&b, p, Colors{}); err != nil {
 				t.Fatal(err)
