@@ -2,14 +2,14 @@ package acceptance
 
 import (
 	"encoding/json"
-	"strings"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
-
-	"github.com/berthhq/berth/acceptance/testimage"
 )
 
 // TestQuickstart applies examples/quickstart as a new user does (with its
@@ -30,16 +30,24 @@ func TestQuickstart(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(w.dir, "root.berth.hcl"), []byte(root), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	img, err := testimage.Busybox("", nil)
+	// The image as the README makes it: mkimage, whose printed id must be
+	// the one berth reports for the image.
+	mk := exec.Command("go", "run", "./examples/quickstart/mkimage", filepath.Join(w.dir, "image"), "latest")
+	mk.Dir = filepath.Join(filepath.Dir(file), "..")
+	out, err := mk.CombinedOutput()
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("mkimage: %v\n%s", err, out)
 	}
-	if err := testimage.WriteLayout(filepath.Join(w.dir, "image"), "latest", img); err != nil {
-		t.Fatal(err)
+	printed := regexp.MustCompile(`(?m)^\s*id:\s+(sha256:[0-9a-f]{64})`).FindSubmatch(out)
+	if printed == nil {
+		t.Fatalf("mkimage printed no id:\n%s", out)
 	}
 	vars := []string{"-var", "web_port=18791"}
 	w.destroyArgs = vars
 	w.ok(append([]string{"apply", "-auto-approve"}, vars...)...)
+	if id := w.stateResource("image.busybox")["id"]; id != string(printed[1]) {
+		t.Errorf("mkimage printed id %s; berth records image.busybox's id as %v", printed[1], id)
+	}
 
 	health := ""
 	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
