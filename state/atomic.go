@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+
+	"github.com/berthhq/berth/internal/fsatomic"
 )
 
 // writeHook lets tests fail an atomic write at a named step ("create",
@@ -21,83 +23,31 @@ func hook(step string) error {
 	return writeHook(step)
 }
 
-// writeAtomic replaces path with data so that a reader sees either the
-// old file or the new one, never a mix: a temp file in the same directory
-// is written, fsynced and closed, beforeRename runs (the state backup),
-// the temp file is renamed over path and the directory is fsynced. On any
-// error before the rename the temp file is removed and path is untouched.
+// writeAtomic replaces path with data (mode 0600) so that a reader sees
+// either the old file or the new one, never a mix: a temp file in the same
+// directory is written, fsynced and closed, beforeRename runs (the state
+// backup), the temp file is renamed over path and the directory is
+// fsynced. On any error before the rename the temp file is removed and
+// path is untouched.
 func writeAtomic(path string, data []byte, beforeRename func() error) error {
-	return replaceFile(path, data, true, beforeRename)
+	return replaceFile(path, data, fsatomic.SyncAll, beforeRename)
 }
 
 // writeInfo replaces path like writeAtomic but without the fsyncs: for
 // files that only inform (the lock holder), whose loss in a power cut
 // costs nothing, and which are written on every locked operation.
 func writeInfo(path string, data []byte) error {
-	return replaceFile(path, data, false, nil)
+	return replaceFile(path, data, fsatomic.NoSync, nil)
 }
 
-func replaceFile(path string, data []byte, durable bool, beforeRename func() error) (err error) {
-	dir := filepath.Dir(path)
-	if err := hook("create"); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(dir, filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	if err = hook("write"); err != nil {
-		return err
-	}
-	if _, err = f.Write(data); err != nil {
-		return err
-	}
-	if err = hook("sync"); err != nil {
-		return err
-	}
-	if durable {
-		if err = f.Sync(); err != nil {
-			return err
-		}
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	if beforeRename != nil {
-		if err = beforeRename(); err != nil {
-			return err
-		}
-	}
-	if err = hook("rename"); err != nil {
-		return err
-	}
-	if err = os.Rename(tmp, path); err != nil {
-		return err
-	}
-	if !durable {
-		return nil
-	}
-	return syncDir(dir)
-}
-
-// syncDir makes a rename in dir durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("sync directory %s: %w", dir, err)
-	}
-	return nil
+func replaceFile(path string, data []byte, d fsatomic.Durability, beforeRename func() error) error {
+	return fsatomic.Write(path, data, fsatomic.Options{
+		Perm:         0o600,
+		Pattern:      filepath.Base(path) + ".tmp-*",
+		Durability:   d,
+		BeforeRename: beforeRename,
+		Step:         hook,
+	})
 }
 
 // keepBackup makes backup hold what path holds now, replacing it

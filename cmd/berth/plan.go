@@ -1,11 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/berthhq/berth/cmd/berth/views"
+	"github.com/berthhq/berth/internal/fsatomic"
 	"github.com/berthhq/berth/planner"
 	"github.com/spf13/cobra"
 )
@@ -88,22 +89,16 @@ func (a *app) planFooter(cmd *cobra.Command, out string) {
 	fmt.Fprintf(w, "Saved the plan to: %s\n\nTo perform exactly these actions, run the following command to apply:\n    berth apply %q\n", out, out)
 }
 
-// writePlanFile writes p to path atomically: a temporary file in the
-// same directory renamed over path once complete.
+// writePlanFile writes p to path atomically (see fsatomic): a reader
+// finds the old plan file or the whole new one. It is not fsynced: a plan
+// lost in a power cut is made again.
 func writePlanFile(path string, p *planner.Plan) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	var buf bytes.Buffer
+	if err := planner.WritePlanFile(&buf, p); err != nil {
+		return fmt.Errorf("write plan file %s: %w", path, err)
+	}
+	err := fsatomic.WriteFile(path, buf.Bytes(), 0o600, "."+filepath.Base(path)+".tmp*", fsatomic.NoSync)
 	if err != nil {
-		return fmt.Errorf("write plan file: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := planner.WritePlanFile(tmp, p); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write plan file %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write plan file %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("write plan file: %w", err)
 	}
 	return nil

@@ -10,7 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/berthhq/berth/providers/native/fsatomic"
+	"github.com/berthhq/berth/internal/fsatomic"
 )
 
 // writeFileAtomic writes data to path through a temporary file in the

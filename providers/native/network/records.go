@@ -10,7 +10,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/berthhq/berth/providers/native/fsatomic"
+	"github.com/berthhq/berth/internal/fsatomic"
 )
 
 // recordVersion is the version of the record files' format.

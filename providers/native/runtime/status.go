@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/berthhq/berth/providers/native/fsatomic"
+	"github.com/berthhq/berth/internal/fsatomic"
 )
 
 // Container states.
