@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/agext/levenshtein"
+	"github.com/berthhq/berth/schemas/addrs"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
@@ -178,23 +179,9 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// validName reports whether s is usable as a block name in addresses.
-func validName(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i, c := range s {
-		letter := c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
-		if !letter && (i == 0 || !(c == '-' || c >= '0' && c <= '9')) {
-			return false
-		}
-	}
-	return true
-}
-
 // checkName reports an invalid block label.
 func checkName(kind, name string, rng hcl.Range) hcl.Diagnostics {
-	if validName(name) {
+	if addrs.ValidName(name) {
 		return nil
 	}
 	return hcl.Diagnostics{{

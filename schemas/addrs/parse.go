@@ -16,12 +16,10 @@ func (p *parser) rest() string { return p.src[p.pos:] }
 func (p *parser) ident() (string, error) {
 	start := p.pos
 	for p.pos < len(p.src) {
-		c := p.src[p.pos]
-		if c == '_' || c == '-' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || (p.pos > start && c >= '0' && c <= '9') {
-			p.pos++
-			continue
+		if !nameByte(p.src[p.pos], p.pos == start) {
+			break
 		}
-		break
+		p.pos++
 	}
 	if p.pos == start {
 		if p.pos >= len(p.src) {

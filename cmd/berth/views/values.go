@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/berthhq/berth/schemas/addrs"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -53,24 +54,10 @@ func quote(s string) string {
 	return strings.ReplaceAll(q, "%{", "%%{")
 }
 
-// isIdent reports whether s can be written bare as an HCL attribute name.
-func isIdent(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i, c := range s {
-		letter := c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
-		if !letter && (i == 0 || !(c == '-' || c >= '0' && c <= '9')) {
-			return false
-		}
-	}
-	return true
-}
-
 // keyString renders a map key (always quoted) or an object attribute
 // name (bare when it can be).
 func keyString(k string, isMap bool) string {
-	if isMap || !isIdent(k) {
+	if isMap || !addrs.ValidName(k) {
 		return quote(k)
 	}
 	return k
