@@ -6,7 +6,6 @@ import (
 
 	"github.com/berthhq/berth/schemas"
 	"github.com/zclconf/go-cty/cty"
-	"github.com/zclconf/go-cty/cty/convert"
 )
 
 // This file holds the schema-driven planning rules every provider shares.
@@ -50,7 +49,7 @@ func proposedBlock(b *schemas.Block, prior, config cty.Value, path cty.Path, fro
 		}
 	}
 	for name, nb := range b.Blocks {
-		ty := nestedType(nb)
+		ty := nb.ValueType()
 		cv, pv := attrOf(config, name, ty), attrOf(prior, name, ty)
 		p := path.GetAttr(name)
 		vals[name] = mapElements(nb, pv, cv, p, func(pe, ce cty.Value, ep cty.Path) cty.Value {
@@ -86,41 +85,23 @@ func unknownBlock(b *schemas.Block, planned, prior cty.Value) cty.Value {
 		}
 	}
 	for name, nb := range b.Blocks {
-		ty := nestedType(nb)
+		ty := nb.ValueType()
 		vals[name] = mapElements(nb, attrOf(prior, name, ty), attrOf(planned, name, ty), nil,
 			func(pe, ce cty.Value, _ cty.Path) cty.Value { return unknownBlock(&nb.Block, ce, pe) })
 	}
 	return cty.ObjectVal(vals)
 }
 
-// ApplyDefaults fills in schema defaults: every Optional, non-Computed
-// attribute with a Default that config leaves null takes the default,
-// in nested blocks too. Attributes set in config, and unknown values,
-// are left alone, so applying defaults twice changes nothing.
+// ApplyDefaults fills in schema defaults as schemas.Block.WithDefaults
+// does (every Optional, non-Computed attribute with a Default that config
+// leaves null takes the default, in nested blocks too; applying defaults
+// twice changes nothing), keeping config's marks where they were.
 func ApplyDefaults(schema *schemas.Block, config cty.Value) cty.Value {
 	if config.IsNull() || !config.IsKnown() {
 		return config
 	}
 	config, marks := UnmarkDeepWithPaths(config)
-	return defaultsBlock(schema, config).MarkWithPaths(marks)
-}
-
-func defaultsBlock(b *schemas.Block, config cty.Value) cty.Value {
-	vals := config.AsValueMap()
-	for name, a := range b.Attributes {
-		if a.Default == cty.NilVal || !a.Optional || a.Computed || !attrOf(config, name, a.Type).IsNull() {
-			continue
-		}
-		if v, err := convert.Convert(a.Default, a.Type); err == nil {
-			vals[name] = v
-		}
-	}
-	for name, nb := range b.Blocks {
-		cv := attrOf(config, name, nestedType(nb))
-		vals[name] = mapElements(nb, cty.NullVal(cv.Type()), cv, nil,
-			func(_, ce cty.Value, _ cty.Path) cty.Value { return defaultsBlock(&nb.Block, ce) })
-	}
-	return cty.ObjectVal(vals)
+	return schema.WithDefaults(config).MarkWithPaths(marks)
 }
 
 // mapElements rebuilds the value of nested block nb from val, calling f
@@ -235,7 +216,7 @@ func replaceBlock(b *schemas.Block, prior, planned cty.Value, path cty.Path, for
 		}
 	}
 	for name, nb := range b.Blocks {
-		ty := nestedType(nb)
+		ty := nb.ValueType()
 		replaceNested(nb, attrOf(prior, name, ty), attrOf(planned, name, ty), path.GetAttr(name), force || nb.ForceNew, out)
 	}
 }
@@ -464,18 +445,6 @@ func attrOf(obj cty.Value, name string, ty cty.Type) cty.Value {
 		return cty.NullVal(ty)
 	}
 	return obj.GetAttr(name)
-}
-
-// nestedType is the value type of a nested block.
-func nestedType(nb *schemas.NestedBlock) cty.Type {
-	et := nb.Block.ImpliedType()
-	switch nb.Nesting {
-	case schemas.NestingList:
-		return cty.List(et)
-	case schemas.NestingMap:
-		return cty.Map(et)
-	}
-	return et
 }
 
 func sameTypes(vs []cty.Value) bool {

@@ -123,15 +123,7 @@ func (b *Block) impliedType() cty.Type {
 		attrs[name] = a.Type
 	}
 	for name, nb := range b.Blocks {
-		et := nb.Block.ImpliedType()
-		switch nb.Nesting {
-		case NestingSingle:
-			attrs[name] = et
-		case NestingList:
-			attrs[name] = cty.List(et)
-		case NestingMap:
-			attrs[name] = cty.Map(et)
-		}
+		attrs[name] = nb.ValueType()
 	}
 	return cty.Object(attrs)
 }

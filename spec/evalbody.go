@@ -46,7 +46,7 @@ func (s *Scope) EvalBodyWithMarks(body hcl.Body, schema *schemas.Block) (cty.Val
 		val, pvms = val.UnmarkDeepWithPaths()
 	}
 	sensitive := sensitivePaths(pvms)
-	val = fillDefaults(val, schema)
+	val = schema.WithDefaults(val)
 	for _, pe := range checkValues(val, schema, nil) {
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
@@ -76,77 +76,4 @@ func sensitivePaths(pvms []cty.PathValueMarks) []cty.Path {
 		}
 	}
 	return paths
-}
-
-// fillDefaults sets schema defaults on null optional attributes, adds
-// computed-only attributes as nulls, and recurses into nested blocks.
-func fillDefaults(val cty.Value, b *schemas.Block) cty.Value {
-	if val.IsNull() || !val.IsKnown() || !val.Type().IsObjectType() {
-		return val
-	}
-	ty := val.Type()
-	out := make(map[string]cty.Value, len(b.Attributes)+len(b.Blocks))
-	for name, a := range b.Attributes {
-		v := cty.NullVal(a.Type)
-		if ty.HasAttribute(name) {
-			v = val.GetAttr(name)
-		}
-		if v.IsNull() && a.Optional && !a.Computed && a.Default != cty.NilVal {
-			if d, err := convert.Convert(a.Default, a.Type); err == nil {
-				v = d
-			}
-		}
-		out[name] = v
-	}
-	for name, nb := range b.Blocks {
-		if !ty.HasAttribute(name) {
-			out[name] = cty.NullVal(impliedNested(nb))
-			continue
-		}
-		out[name] = fillNested(val.GetAttr(name), nb)
-	}
-	return cty.ObjectVal(out)
-}
-
-func impliedNested(nb *schemas.NestedBlock) cty.Type {
-	et := nb.Block.ImpliedType()
-	switch nb.Nesting {
-	case schemas.NestingList:
-		return cty.List(et)
-	case schemas.NestingMap:
-		return cty.Map(et)
-	}
-	return et
-}
-
-// fillNested is fillDefaults for the value of a nested block type. Lists
-// and maps are rebuilt as tuples and objects; the final conversion to the
-// implied type turns them back.
-func fillNested(v cty.Value, nb *schemas.NestedBlock) cty.Value {
-	if nb.Nesting == schemas.NestingSingle {
-		return fillDefaults(v, &nb.Block)
-	}
-	if v.IsNull() || !v.IsKnown() {
-		return v
-	}
-	if v.LengthInt() == 0 {
-		if nb.Nesting == schemas.NestingList {
-			return cty.ListValEmpty(nb.Block.ImpliedType())
-		}
-		return cty.MapValEmpty(nb.Block.ImpliedType())
-	}
-	if nb.Nesting == schemas.NestingList {
-		elems := make([]cty.Value, 0, v.LengthInt())
-		for it := v.ElementIterator(); it.Next(); {
-			_, e := it.Element()
-			elems = append(elems, fillDefaults(e, &nb.Block))
-		}
-		return cty.TupleVal(elems)
-	}
-	elems := make(map[string]cty.Value, v.LengthInt())
-	for it := v.ElementIterator(); it.Next(); {
-		k, e := it.Element()
-		elems[k.AsString()] = fillDefaults(e, &nb.Block)
-	}
-	return cty.ObjectVal(elems)
 }
