@@ -127,48 +127,15 @@ func (d *differ) valueDiff(ind int, before, after cty.Value, path cty.Path, sens
 	return d.marked(ind, before, path, "-") + " -> " + d.marked(ind, after, path, "+")
 }
 
-// marked renders v whole, every nested line carrying sym.
+// marked renders v whole, every nested line carrying sym; values at
+// sensitive paths, null ones too, print as "(sensitive value)".
 func (d *differ) marked(ind int, v cty.Value, path cty.Path, sym string) string {
-	v = normal(v)
-	switch {
-	case d.isSensitive(path):
-		return "(sensitive value)"
-	case !v.IsKnown():
-		return "(known after apply)"
-	case v.IsNull():
-		return "null"
-	case isSequence(v.Type()):
-		if v.LengthInt() == 0 {
-			return "[]"
-		}
-		var b strings.Builder
-		b.WriteString("[\n")
-		i := 0
-		for it := v.ElementIterator(); it.Next(); i++ {
-			k, e := it.Element()
-			fmt.Fprintf(&b, "%s%s %s,\n", spaces(ind+4), d.colors.symbol(sym), d.marked(ind+4, e, child(path, cty.IndexStep{Key: k}), sym))
-		}
-		return b.String() + spaces(ind+2) + "]"
-	case isKeyed(v.Type()):
-		ks := keys(v)
-		if len(ks) == 0 {
-			return "{}"
-		}
-		isMap := v.Type().IsMapType()
-		pad := 0
-		for _, k := range ks {
-			pad = max(pad, len(keyString(k, isMap)))
-		}
-		var b strings.Builder
-		b.WriteString("{\n")
-		for _, k := range ks {
-			name := keyString(k, isMap)
-			p := child(path, keyStep(k, isMap))
-			fmt.Fprintf(&b, "%s%s %s%s = %s\n", spaces(ind+4), d.colors.symbol(sym), name, spaces(pad-len(name)), d.marked(ind+4, member(v, k), p, sym))
-		}
-		return b.String() + spaces(ind+2) + "}"
+	st := valueStyle{
+		marker: d.colors.symbol(sym) + " ",
+		close:  2,
+		hide:   func(p cty.Path, _ cty.Value) bool { return d.isSensitive(p) },
 	}
-	return primitive(v)
+	return st.render(v, ind, path)
 }
 
 func keyStep(k string, isMap bool) cty.PathStep {

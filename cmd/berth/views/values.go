@@ -148,12 +148,33 @@ func equal(a, b cty.Value) bool {
 // line starts at, which nested lines are indented from.
 func FormatValue(v cty.Value, ind int) string { return format(v, ind, nil, nil) }
 
-// format is FormatValue that prints "(sensitive value)" for the paths
-// sensitive reports (nil: none).
+// format is FormatValue that prints "(sensitive value)" for the non-null
+// values below the root at the paths sensitive reports (nil: none).
 func format(v cty.Value, ind int, path cty.Path, sensitive func(cty.Path) bool) string {
+	var st valueStyle
+	if sensitive != nil {
+		st.hide = func(p cty.Path, v cty.Value) bool { return len(p) > 0 && sensitive(p) && !v.IsNull() }
+	}
+	return st.render(v, ind, path)
+}
+
+// valueStyle says how render writes a value as HCL: the marker every
+// nested line carries after its indentation (a plan's action symbol and a
+// space, or nothing), how many columns past ind a closing bracket goes
+// (the marker's width, so that it lines up with the text it closes), and
+// which values are hidden as "(sensitive value)" (hide nil: none).
+type valueStyle struct {
+	marker string
+	close  int
+	hide   func(path cty.Path, v cty.Value) bool
+}
+
+// render writes v at indentation ind: nested lines start at ind+4, then
+// the marker.
+func (st valueStyle) render(v cty.Value, ind int, path cty.Path) string {
 	v = normal(v)
 	switch {
-	case sensitive != nil && len(path) > 0 && sensitive(path) && !v.IsNull():
+	case st.hide != nil && st.hide(path, v):
 		return "(sensitive value)"
 	case !v.IsKnown():
 		return "(known after apply)"
@@ -167,27 +188,33 @@ func format(v cty.Value, ind int, path cty.Path, sensitive func(cty.Path) bool) 
 		b.WriteString("[\n")
 		for it := v.ElementIterator(); it.Next(); {
 			k, e := it.Element()
-			b.WriteString(spaces(ind+4) + format(e, ind+4, child(path, cty.IndexStep{Key: k}), sensitive) + ",\n")
+			b.WriteString(spaces(ind+4) + st.marker + st.render(e, ind+4, child(path, cty.IndexStep{Key: k})) + ",\n")
 		}
-		return b.String() + spaces(ind) + "]"
+		return b.String() + spaces(ind+st.close) + "]"
 	case isKeyed(v.Type()):
-		ks := keys(v)
-		if len(ks) == 0 {
-			return "{}"
-		}
-		isMap := v.Type().IsMapType()
-		pad := 0
-		for _, k := range ks {
-			pad = max(pad, len(keyString(k, isMap)))
-		}
-		var b strings.Builder
-		b.WriteString("{\n")
-		for _, k := range ks {
-			name := keyString(k, isMap)
-			rhs := format(member(v, k), ind+4, child(path, keyStep(k, isMap)), sensitive)
-			b.WriteString(spaces(ind+4) + name + spaces(pad-len(name)) + " = " + rhs + "\n")
-		}
-		return b.String() + spaces(ind) + "}"
+		return st.keyed(v, ind, path)
 	}
 	return primitive(v)
+}
+
+// keyed is render for a known, non-null map or object: one "name = value"
+// line a key, in key order, the "=" signs aligned.
+func (st valueStyle) keyed(v cty.Value, ind int, path cty.Path) string {
+	ks := keys(v)
+	if len(ks) == 0 {
+		return "{}"
+	}
+	isMap := v.Type().IsMapType()
+	pad := 0
+	for _, k := range ks {
+		pad = max(pad, len(keyString(k, isMap)))
+	}
+	var b strings.Builder
+	b.WriteString("{\n")
+	for _, k := range ks {
+		name := keyString(k, isMap)
+		rhs := st.render(member(v, k), ind+4, child(path, keyStep(k, isMap)))
+		b.WriteString(spaces(ind+4) + st.marker + name + spaces(pad-len(name)) + " = " + rhs + "\n")
+	}
+	return b.String() + spaces(ind+st.close) + "}"
 }
