@@ -1,6 +1,8 @@
 package planner
 
 import (
+	"maps"
+	"slices"
 	"sort"
 	"sync"
 
@@ -218,7 +220,7 @@ func (ev *evaluator) ModuleOutputs(child addrs.Module, rng hcl.Range) (cty.Value
 	}
 	attrs := make(map[string]cty.Value, len(cfg.Outputs))
 	var diags hcl.Diagnostics
-	for _, name := range sortedKeys(cfg.Outputs) {
+	for _, name := range slices.Sorted(maps.Keys(cfg.Outputs)) {
 		v, d := ev.output(cfg, name)
 		diags = append(diags, d...)
 		attrs[name] = v

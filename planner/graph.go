@@ -2,7 +2,8 @@ package planner
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/berthhq/berth/schemas/addrs"
@@ -141,7 +142,7 @@ func cycleDiagnostic(g *graph, cycle []nodeKey) *hcl.Diagnostic {
 func (b *builder) addModule(cfg, parent *spec.Config, call *spec.ModuleCall, parentDeps []nodeKey) {
 	g := b.g
 	mod := cfg.Path.String()
-	for _, name := range sortedKeys(cfg.Variables) {
+	for _, name := range slices.Sorted(maps.Keys(cfg.Variables)) {
 		v := cfg.Variables[name]
 		n := &graphNode{key: nodeKey{kindVariable, mod, name}, module: cfg, rng: v.DeclRange}
 		if call != nil {
@@ -153,26 +154,26 @@ func (b *builder) addModule(cfg, parent *spec.Config, call *spec.ModuleCall, par
 		}
 		g.add(n)
 	}
-	for _, name := range sortedKeys(cfg.Locals) {
+	for _, name := range slices.Sorted(maps.Keys(cfg.Locals)) {
 		l := cfg.Locals[name]
 		deps := b.refsToDeps(cfg, b.refs(spec.ReferencesInExpr(l.Expr)))
 		g.add(&graphNode{key: nodeKey{kindLocal, mod, name}, module: cfg, rng: l.DeclRange, deps: deps})
 	}
-	for _, name := range sortedKeys(cfg.Outputs) {
+	for _, name := range slices.Sorted(maps.Keys(cfg.Outputs)) {
 		o := cfg.Outputs[name]
 		deps := b.refsToDeps(cfg, b.refs(spec.ReferencesInExpr(o.Expr)))
 		deps = append(deps, b.traversalDeps(cfg, o.DependsOn)...)
 		g.add(&graphNode{key: nodeKey{kindOutput, mod, name}, module: cfg, rng: o.DeclRange, deps: deps})
 	}
-	for _, name := range sortedKeys(cfg.Nodes) {
+	for _, name := range slices.Sorted(maps.Keys(cfg.Nodes)) {
 		nb := cfg.Nodes[name]
 		deps := b.refsToDeps(cfg, b.refs(spec.ReferencesInBody(nb.Body, nodeSchema())))
 		g.add(&graphNode{key: nodeKey{kindNode, mod, name}, module: cfg, rng: nb.DeclRange, deps: deps})
 	}
-	for _, name := range sortedKeys(cfg.Resources) {
+	for _, name := range slices.Sorted(maps.Keys(cfg.Resources)) {
 		b.addResource(cfg, cfg.Resources[name], parentDeps)
 	}
-	for _, name := range sortedKeys(cfg.ModuleCalls) {
+	for _, name := range slices.Sorted(maps.Keys(cfg.ModuleCalls)) {
 		mc := cfg.ModuleCalls[name]
 		child := cfg.Children[name]
 		if child == nil {
@@ -237,7 +238,7 @@ func moduleOutputDeps(cfg *spec.Config, r *spec.Reference) []nodeKey {
 		}
 	}
 	var out []nodeKey
-	for _, name := range sortedKeys(child.Outputs) {
+	for _, name := range slices.Sorted(maps.Keys(child.Outputs)) {
 		out = append(out, nodeKey{kindOutput, mod, name})
 	}
 	return out
@@ -265,13 +266,13 @@ func (b *builder) traversalDeps(cfg *spec.Config, ts []hcl.Traversal) []nodeKey 
 // moduleResourceKeys lists every resource and output node of a module tree.
 func moduleResourceKeys(cfg *spec.Config) []nodeKey {
 	var out []nodeKey
-	for _, name := range sortedKeys(cfg.Resources) {
+	for _, name := range slices.Sorted(maps.Keys(cfg.Resources)) {
 		out = append(out, resourceKey(cfg.Resources[name].Addr))
 	}
-	for _, name := range sortedKeys(cfg.Outputs) {
+	for _, name := range slices.Sorted(maps.Keys(cfg.Outputs)) {
 		out = append(out, nodeKey{kindOutput, cfg.Path.String(), name})
 	}
-	for _, name := range sortedKeys(cfg.Children) {
+	for _, name := range slices.Sorted(maps.Keys(cfg.Children)) {
 		out = append(out, moduleResourceKeys(cfg.Children[name])...)
 	}
 	return out
@@ -302,14 +303,5 @@ func dedupKeys(keys []nodeKey, self nodeKey) []nodeKey {
 		seen[k] = true
 		out = append(out, k)
 	}
-	return out
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
 	return out
 }

@@ -6,6 +6,8 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
+	"maps"
+	"slices"
 )
 
 // planOutputs evaluates the root outputs against the planned values and
@@ -14,7 +16,7 @@ func (r *run) planOutputs() []*OutputChange {
 	root := r.opts.Config
 	recorded := r.prior.Outputs
 	var out []*OutputChange
-	for _, name := range sortedKeys(root.Outputs) {
+	for _, name := range slices.Sorted(maps.Keys(root.Outputs)) {
 		o := root.Outputs[name]
 		before := decodeOutput(recorded[name])
 		after := cty.NullVal(cty.DynamicPseudoType)
@@ -27,7 +29,7 @@ func (r *run) planOutputs() []*OutputChange {
 		after, _ = after.UnmarkDeep()
 		out = append(out, &OutputChange{Name: name, Action: outputAction(before, after), Before: before, After: after, Sensitive: sensitive})
 	}
-	for _, name := range sortedKeys(recorded) {
+	for _, name := range slices.Sorted(maps.Keys(recorded)) {
 		if _, ok := root.Outputs[name]; ok {
 			continue
 		}
@@ -86,7 +88,7 @@ func encodeOutput(v cty.Value, sensitive bool) (*state.Output, error) {
 func rootOutputs(ev *evaluator, root *spec.Config) (map[string]*state.Output, hcl.Diagnostics) {
 	out := map[string]*state.Output{}
 	var diags hcl.Diagnostics
-	for _, name := range sortedKeys(root.Outputs) {
+	for _, name := range slices.Sorted(maps.Keys(root.Outputs)) {
 		v, d := ev.output(root, name)
 		diags = append(diags, d...)
 		if d.HasErrors() || !v.IsWhollyKnown() {

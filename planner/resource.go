@@ -3,6 +3,8 @@ package planner
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 
 	"github.com/berthhq/berth/providers"
@@ -91,7 +93,7 @@ func expand(scope *spec.Scope, rc *spec.Resource) ([]addrs.Key, []spec.Repetitio
 		if diags.HasErrors() {
 			return nil, nil, diags
 		}
-		names := sortedKeys(m)
+		names := slices.Sorted(maps.Keys(m))
 		keys := make([]addrs.Key, len(names))
 		reps := make([]spec.RepetitionData, len(names))
 		for i, k := range names {

@@ -2,6 +2,8 @@ package spec
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/hashicorp/go-version"
 	"github.com/hashicorp/hcl/v2"
@@ -124,7 +126,7 @@ func checkRequiredVersion(bb *Berth, a *hcl.Attribute) hcl.Diagnostics {
 
 func decodeRequiredProviders(bb *Berth, blk *hcl.Block) hcl.Diagnostics {
 	attrs, diags := blk.Body.JustAttributes()
-	for _, name := range sortedKeys(attrs) {
+	for _, name := range slices.Sorted(maps.Keys(attrs)) {
 		a := attrs[name]
 		v, d := literal(a.Expr, providerReqType, "required_providers."+name)
 		diags = append(diags, d...)

@@ -2,6 +2,8 @@ package spec
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -28,24 +30,24 @@ func (c *Config) CheckReferences() hcl.Diagnostics {
 }
 
 func (c *Config) checkModule() hcl.Diagnostics {
-	keys := sortedKeys(c.Resources)
+	keys := slices.Sorted(maps.Keys(c.Resources))
 	diags := parallel(len(keys), func(i int) hcl.Diagnostics { return c.checkResource(c.Resources[keys[i]]) })
-	for _, name := range sortedKeys(c.Locals) {
+	for _, name := range slices.Sorted(maps.Keys(c.Locals)) {
 		diags = append(diags, c.checkExpr(c.Locals[name].Expr, refRules{what: "local." + name})...)
 	}
-	for _, name := range sortedKeys(c.Outputs) {
+	for _, name := range slices.Sorted(maps.Keys(c.Outputs)) {
 		o := c.Outputs[name]
 		diags = append(diags, c.checkExpr(o.Expr, refRules{what: "output " + name})...)
 		diags = append(diags, c.checkDependsOn(o.DependsOn)...)
 	}
-	for _, name := range sortedKeys(c.ModuleCalls) {
+	for _, name := range slices.Sorted(maps.Keys(c.ModuleCalls)) {
 		mc := c.ModuleCalls[name]
-		for _, in := range sortedKeys(mc.Inputs) {
+		for _, in := range slices.Sorted(maps.Keys(mc.Inputs)) {
 			diags = append(diags, c.checkExpr(mc.Inputs[in].Expr, refRules{what: "module " + name})...)
 		}
 		diags = append(diags, c.checkDependsOn(mc.DependsOn)...)
 	}
-	for _, name := range sortedKeys(c.Nodes) {
+	for _, name := range slices.Sorted(maps.Keys(c.Nodes)) {
 		n := c.Nodes[name]
 		refs, d := ReferencesInBody(n.Body, nodeSchema())
 		diags = append(append(diags, d...), c.checkRefs(refs, refRules{what: "node " + name, early: true})...)
@@ -126,19 +128,19 @@ func (c *Config) checkRef(ref *Reference, rules refRules) *hcl.Diagnostic {
 	switch ref.Kind {
 	case RefVariable:
 		if c.Variables[ref.Name] == nil {
-			return undeclared(ref, "input variable", fmt.Sprintf("variable %q {}", ref.Name), sortedKeys(c.Variables), c.Path.String())
+			return undeclared(ref, "input variable", fmt.Sprintf("variable %q {}", ref.Name), slices.Sorted(maps.Keys(c.Variables)), c.Path.String())
 		}
 	case RefLocal:
 		if c.Locals[ref.Name] == nil {
-			return undeclared(ref, "local value", "a locals block", sortedKeys(c.Locals), c.Path.String())
+			return undeclared(ref, "local value", "a locals block", slices.Sorted(maps.Keys(c.Locals)), c.Path.String())
 		}
 	case RefModule:
 		if c.ModuleCalls[ref.Name] == nil {
-			return undeclared(ref, "module", fmt.Sprintf("module %q {}", ref.Name), sortedKeys(c.ModuleCalls), c.Path.String())
+			return undeclared(ref, "module", fmt.Sprintf("module %q {}", ref.Name), slices.Sorted(maps.Keys(c.ModuleCalls)), c.Path.String())
 		}
 	case RefNode:
 		if c.root.Nodes[ref.Name] == nil {
-			return undeclared(ref, "node", fmt.Sprintf("node %q {} in the root module", ref.Name), sortedKeys(c.root.Nodes), "")
+			return undeclared(ref, "node", fmt.Sprintf("node %q {} in the root module", ref.Name), slices.Sorted(maps.Keys(c.root.Nodes)), "")
 		}
 	case RefResource:
 		return c.checkResourceRef(ref)

@@ -2,6 +2,8 @@ package spec
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 
@@ -226,7 +228,7 @@ func TestEvalForEach(t *testing.T) {
 				t.Fatal(diagString(diags))
 			}
 			var pairs []string
-			for _, k := range sortedKeys(m) {
+			for _, k := range slices.Sorted(maps.Keys(m)) {
 				v := m[k]
 				if v.Type() == cty.Number {
 					pairs = append(pairs, k+"="+v.AsBigFloat().String())

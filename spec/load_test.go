@@ -1,8 +1,10 @@
 package spec
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -162,10 +164,10 @@ func TestLoadMergesFilesAndJSON(t *testing.T) {
 		t.Fatal(diagString(diags))
 	}
 	if cfg.Resources["container.web"] == nil || cfg.Resources["network.n"] == nil || cfg.Variables["img"] == nil {
-		t.Errorf("merged config misses blocks: %v %v", sortedKeys(cfg.Resources), sortedKeys(cfg.Variables))
+		t.Errorf("merged config misses blocks: %v %v", slices.Sorted(maps.Keys(cfg.Resources)), slices.Sorted(maps.Keys(cfg.Variables)))
 	}
 	if len(cfg.Sources) != 2 {
-		t.Errorf("sources: %v", sortedKeys(cfg.Sources))
+		t.Errorf("sources: %v", slices.Sorted(maps.Keys(cfg.Sources)))
 	}
 }
 
@@ -294,6 +296,6 @@ deployment "api" {
 		t.Fatal(diagString(diags))
 	}
 	if len(cfg.Resources) != 5 {
-		t.Errorf("resources: %v", sortedKeys(cfg.Resources))
+		t.Errorf("resources: %v", slices.Sorted(maps.Keys(cfg.Resources)))
 	}
 }

@@ -2,6 +2,7 @@ package spec
 
 import (
 	"fmt"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -94,7 +95,7 @@ func decodeModuleAttr(mc *ModuleCall, a *hcl.Attribute) hcl.Diagnostics {
 func (l *loader) loadChildren(cfg *Config, stack []string) hcl.Diagnostics {
 	stack = append(stack, canonicalDir(cfg.Dir))
 	var diags hcl.Diagnostics
-	for _, name := range sortedKeys(cfg.ModuleCalls) {
+	for _, name := range slices.Sorted(maps.Keys(cfg.ModuleCalls)) {
 		mc := cfg.ModuleCalls[name]
 		if mc.Source == "" {
 			continue
@@ -123,7 +124,7 @@ func (l *loader) loadChildren(cfg *Config, stack []string) hcl.Diagnostics {
 // checkInputs checks a module call's inputs against the child's variables.
 func checkInputs(mc *ModuleCall, child *Config) hcl.Diagnostics {
 	var diags hcl.Diagnostics
-	for _, in := range sortedKeys(mc.Inputs) {
+	for _, in := range slices.Sorted(maps.Keys(mc.Inputs)) {
 		if child.Variables[in] != nil {
 			continue
 		}
@@ -132,11 +133,11 @@ func checkInputs(mc *ModuleCall, child *Config) hcl.Diagnostics {
 			Severity: hcl.DiagError,
 			Summary:  "Unsupported argument",
 			Detail: fmt.Sprintf("module %q (%s) declares no variable named %q.%s",
-				mc.Name, mc.Source, in, didYouMean(in, sortedKeys(child.Variables))),
+				mc.Name, mc.Source, in, didYouMean(in, slices.Sorted(maps.Keys(child.Variables)))),
 			Subject: a.NameRange.Ptr(),
 		})
 	}
-	for _, vn := range sortedKeys(child.Variables) {
+	for _, vn := range slices.Sorted(maps.Keys(child.Variables)) {
 		v := child.Variables[vn]
 		if v.Default == cty.NilVal && mc.Inputs[vn] == nil {
 			diags = append(diags, &hcl.Diagnostic{

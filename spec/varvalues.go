@@ -2,8 +2,10 @@ package spec
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -51,7 +53,7 @@ func CollectVariables(cfg *Config, opts VarOptions) (map[string]cty.Value, hcl.D
 		}
 	}
 	out := make(map[string]cty.Value, len(cfg.Variables))
-	for _, name := range sortedKeys(cfg.Variables) {
+	for _, name := range slices.Sorted(maps.Keys(cfg.Variables)) {
 		v := cfg.Variables[name]
 		given, ok := c.values[name]
 		if !ok && v.Default == cty.NilVal {
@@ -112,7 +114,7 @@ func (c *collector) fromArg(arg string) {
 			Severity: hcl.DiagError,
 			Summary:  "Value for undeclared variable",
 			Detail: fmt.Sprintf("-var %s: the root module declares no variable %q.%s To use it, declare it with variable %q {}.",
-				name, name, didYouMean(name, sortedKeys(c.cfg.Variables)), name),
+				name, name, didYouMean(name, slices.Sorted(maps.Keys(c.cfg.Variables))), name),
 		})
 		return
 	}
@@ -198,7 +200,7 @@ func (c *collector) fileAttr(a *hcl.Attribute) {
 			Severity: hcl.DiagWarning,
 			Summary:  "Value for undeclared variable",
 			Detail: fmt.Sprintf("The root module declares no variable %q; this value is ignored.%s",
-				a.Name, didYouMean(a.Name, sortedKeys(c.cfg.Variables))),
+				a.Name, didYouMean(a.Name, slices.Sorted(maps.Keys(c.cfg.Variables)))),
 			Subject: a.NameRange.Ptr(),
 		})
 		return
