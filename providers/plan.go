@@ -52,7 +52,7 @@ func proposedBlock(b *schemas.Block, prior, config cty.Value, path cty.Path, fro
 		ty := nb.ValueType()
 		cv, pv := attrOf(config, name, ty), attrOf(prior, name, ty)
 		p := path.GetAttr(name)
-		vals[name] = mapElements(nb, pv, cv, p, func(pe, ce cty.Value, ep cty.Path) cty.Value {
+		vals[name] = nb.MapElements(pv, cv, p, func(pe, ce cty.Value, ep cty.Path) cty.Value {
 			return proposedBlock(&nb.Block, pe, ce, ep, fromPrior)
 		})
 	}
@@ -86,7 +86,7 @@ func unknownBlock(b *schemas.Block, planned, prior cty.Value) cty.Value {
 	}
 	for name, nb := range b.Blocks {
 		ty := nb.ValueType()
-		vals[name] = mapElements(nb, attrOf(prior, name, ty), attrOf(planned, name, ty), nil,
+		vals[name] = nb.MapElements(attrOf(prior, name, ty), attrOf(planned, name, ty), nil,
 			func(pe, ce cty.Value, _ cty.Path) cty.Value { return unknownBlock(&nb.Block, ce, pe) })
 	}
 	return cty.ObjectVal(vals)
@@ -102,86 +102,6 @@ func ApplyDefaults(schema *schemas.Block, config cty.Value) cty.Value {
 	}
 	config, marks := UnmarkDeepWithPaths(config)
 	return schema.WithDefaults(config).MarkWithPaths(marks)
-}
-
-// mapElements rebuilds the value of nested block nb from val, calling f
-// for every known, non-null block object with its prior counterpart (a
-// null object when there is none) and its path. Null and unknown values,
-// and unknown elements, are returned unchanged.
-func mapElements(nb *schemas.NestedBlock, prior, val cty.Value, path cty.Path, f func(prior, val cty.Value, path cty.Path) cty.Value) cty.Value {
-	if val.IsNull() || !val.IsKnown() {
-		return val
-	}
-	nullElem := cty.NullVal(nb.Block.ImpliedType())
-	one := func(pe, ce cty.Value, p cty.Path) cty.Value {
-		if ce.IsNull() || !ce.IsKnown() {
-			return ce
-		}
-		if pe.IsNull() || !pe.IsKnown() {
-			pe = nullElem
-		}
-		return f(pe, ce, p)
-	}
-	switch nb.Nesting {
-	case schemas.NestingSingle:
-		return one(prior, val, path)
-	case schemas.NestingList:
-		return mapList(prior, val, path, one)
-	case schemas.NestingMap:
-		return mapMap(prior, val, path, one)
-	}
-	return val
-}
-
-func mapList(prior, val cty.Value, path cty.Path, f func(pe, ce cty.Value, p cty.Path) cty.Value) cty.Value {
-	if val.LengthInt() == 0 {
-		return val
-	}
-	var priors []cty.Value
-	if !prior.IsNull() && prior.IsKnown() {
-		priors = prior.AsValueSlice()
-	}
-	elems := val.AsValueSlice()
-	out := make([]cty.Value, len(elems))
-	for i, ce := range elems {
-		pe := cty.NilVal
-		if i < len(priors) {
-			pe = priors[i]
-		} else {
-			pe = cty.NullVal(ce.Type())
-		}
-		out[i] = f(pe, ce, path.IndexInt(i))
-	}
-	if !sameTypes(out) {
-		return cty.TupleVal(out)
-	}
-	return cty.ListVal(out)
-}
-
-func mapMap(prior, val cty.Value, path cty.Path, f func(pe, ce cty.Value, p cty.Path) cty.Value) cty.Value {
-	if val.LengthInt() == 0 {
-		return val
-	}
-	var priors map[string]cty.Value
-	if !prior.IsNull() && prior.IsKnown() {
-		priors = prior.AsValueMap()
-	}
-	out := make(map[string]cty.Value, val.LengthInt())
-	for k, ce := range val.AsValueMap() {
-		pe, ok := priors[k]
-		if !ok {
-			pe = cty.NullVal(ce.Type())
-		}
-		out[k] = f(pe, ce, path.IndexString(k))
-	}
-	vals := make([]cty.Value, 0, len(out))
-	for _, v := range out {
-		vals = append(vals, v)
-	}
-	if !sameTypes(vals) {
-		return cty.ObjectVal(out)
-	}
-	return cty.MapVal(out)
 }
 
 // RequiresReplace lists the paths whose change forces replacing the
@@ -445,15 +365,6 @@ func attrOf(obj cty.Value, name string, ty cty.Type) cty.Value {
 		return cty.NullVal(ty)
 	}
 	return obj.GetAttr(name)
-}
-
-func sameTypes(vs []cty.Value) bool {
-	for _, v := range vs[1:] {
-		if !v.Type().Equals(vs[0].Type()) {
-			return false
-		}
-	}
-	return true
 }
 
 // marksUnder keeps the path marks that lie at or below one of the roots.

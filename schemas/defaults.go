@@ -5,19 +5,6 @@ import (
 	"github.com/zclconf/go-cty/cty/convert"
 )
 
-// ValueType is the type of the nested block's value in its parent: the
-// block's object type, or a list or map of it.
-func (nb *NestedBlock) ValueType() cty.Type {
-	et := nb.Block.ImpliedType()
-	switch nb.Nesting {
-	case NestingList:
-		return cty.List(et)
-	case NestingMap:
-		return cty.Map(et)
-	}
-	return et
-}
-
 // WithDefaults returns v with the block's defaults filled in, in nested
 // blocks too: every Optional, non-Computed attribute with a Default that
 // v leaves null takes the default. Attributes of the block that v lacks
@@ -55,55 +42,10 @@ func (b *Block) WithDefaults(v cty.Value) cty.Value {
 	for name, nb := range b.Blocks {
 		nv := cty.NullVal(nb.ValueType())
 		if ty.HasAttribute(name) {
-			nv = nb.withDefaults(v.GetAttr(name))
+			nv = v.GetAttr(name)
 		}
-		vals[name] = nv
+		vals[name] = nb.MapElements(cty.NullVal(nv.Type()), nv, nil,
+			func(_, e cty.Value, _ cty.Path) cty.Value { return nb.Block.WithDefaults(e) })
 	}
 	return cty.ObjectVal(vals)
-}
-
-// withDefaults is WithDefaults for the value of a nested block.
-func (nb *NestedBlock) withDefaults(v cty.Value) cty.Value {
-	if v.IsNull() || !v.IsKnown() {
-		return v
-	}
-	if nb.Nesting == NestingSingle {
-		return nb.Block.WithDefaults(v)
-	}
-	if v.LengthInt() == 0 || !v.CanIterateElements() {
-		return v
-	}
-	var keys []string
-	elems := make([]cty.Value, 0, v.LengthInt())
-	for it := v.ElementIterator(); it.Next(); {
-		k, e := it.Element()
-		if nb.Nesting == NestingMap {
-			keys = append(keys, k.AsString())
-		}
-		elems = append(elems, nb.Block.WithDefaults(e))
-	}
-	if nb.Nesting == NestingList {
-		if sameTypes(elems) {
-			return cty.ListVal(elems)
-		}
-		return cty.TupleVal(elems)
-	}
-	m := make(map[string]cty.Value, len(elems))
-	for i, k := range keys {
-		m[k] = elems[i]
-	}
-	if sameTypes(elems) {
-		return cty.MapVal(m)
-	}
-	return cty.ObjectVal(m)
-}
-
-// sameTypes reports whether the values all have one type.
-func sameTypes(vs []cty.Value) bool {
-	for _, v := range vs[1:] {
-		if !v.Type().Equals(vs[0].Type()) {
-			return false
-		}
-	}
-	return true
 }
