@@ -551,3 +551,40 @@ func cbdThings(n int, forced string) string {
 	}
 	return b.String()
 }
+
+// TestUnreadableRecord: a recorded instance whose attributes do not decode
+// against its schema stops the plan with one diagnostic naming it, on each
+// path that reads recorded values (refresh, plan, orphan, destroy).
+func TestUnreadableRecord(t *testing.T) {
+	tests := []struct {
+		name   string
+		config string // after the first apply
+		mutate func(*planner.Options)
+	}{
+		{"refresh", `resource "test_thing" "a" { value = "v" }`, nil},
+		{"plan without refresh", `resource "test_thing" "a" { value = "v" }`,
+			func(o *planner.Options) { o.SkipRefresh = true }},
+		{"orphan without refresh", `resource "test_thing" "other" {}`, func(o *planner.Options) { o.SkipRefresh = true }},
+		{"destroy without refresh", `resource "test_thing" "a" { value = "v" }`,
+			func(o *planner.Options) { o.SkipRefresh, o.Mode = true, planner.DestroyMode }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEngine(t)
+			e.config(`resource "test_thing" "a" { value = "v" }`)
+			e.converge()
+			e.config(tc.config)
+			rec := e.st.Resource(addrs.Instance{Resource: addrs.Resource{Type: "test_thing", Name: "a"}})
+			rec.Attributes = []byte(`{"value": ["not", "a", "string"]}`)
+			var mutate []func(*planner.Options)
+			if tc.mutate != nil {
+				mutate = append(mutate, tc.mutate)
+			}
+			diags := e.planErr(mutate...)
+			if len(diags) != 1 || diags[0].Summary != "test_thing.a: state record is unreadable" ||
+				!strings.Contains(diags[0].Detail, "decode attributes of test_thing.a") {
+				t.Errorf("diagnostics: %s", diags.Error())
+			}
+		})
+	}
+}

@@ -33,7 +33,7 @@ func (r *run) planOrphans() {
 		}
 		before, err := rs.Value(schema.Block.ImpliedType())
 		if err != nil {
-			r.addDiags(hcl.Diagnostics{{Severity: hcl.DiagError, Summary: fmt.Sprintf("%s: state record is unreadable", rs.Addr), Detail: err.Error()}})
+			r.addDiags(hcl.Diagnostics{unreadableDiag(rs.Addr, err)})
 			continue
 		}
 		if rc != nil && rc.Lifecycle.PreventDestroy {

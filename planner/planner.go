@@ -248,7 +248,7 @@ func (r *run) planDestroy() {
 		}
 		before, err := rs.Value(schema.Block.ImpliedType())
 		if err != nil {
-			r.addDiags(hcl.Diagnostics{{Severity: hcl.DiagError, Summary: fmt.Sprintf("%s: state record is unreadable", rs.Addr), Detail: err.Error()}})
+			r.addDiags(hcl.Diagnostics{unreadableDiag(rs.Addr, err)})
 			continue
 		}
 		if rc := r.configResource(rs.Addr.Resource); rc != nil && rc.Lifecycle.PreventDestroy {
@@ -271,6 +271,12 @@ func (r *run) configResource(a addrs.Resource) *spec.Resource {
 		return nil
 	}
 	return cfg.Resources[a.Type+"."+a.Name]
+}
+
+// unreadableDiag says that addr's record in the state does not decode
+// against its type's schema.
+func unreadableDiag(addr addrs.Instance, err error) *hcl.Diagnostic {
+	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: fmt.Sprintf("%s: state record is unreadable", addr), Detail: err.Error()}
 }
 
 func preventDestroyDiag(addr addrs.Instance, rc *spec.Resource, what string) hcl.Diagnostics {

@@ -67,7 +67,7 @@ func refreshOne(ctx context.Context, reg *providers.Registry, r *state.Resource)
 	schema, _ := reg.Schema(r.Addr.Type)
 	prior, err := r.Value(schema.Block.ImpliedType())
 	if err != nil {
-		return nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: fmt.Sprintf("%s: state record is unreadable", r.Addr), Detail: err.Error()}}
+		return nil, hcl.Diagnostics{unreadableDiag(r.Addr, err)}
 	}
 	resp := p.ReadResource(ctx, providers.ReadResourceRequest{TypeName: r.Addr.Type, Prior: prior, Private: r.Private})
 	diags := providerDiags(r.Addr.String(), "refresh", resp.Diagnostics)

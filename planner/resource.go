@@ -147,7 +147,7 @@ func (r *run) planInstance(ctx context.Context, cfg *spec.Config, rc *spec.Resou
 			v, err = rs.Value(ty)
 		}
 		if err != nil {
-			r.addDiags(append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: fmt.Sprintf("%s: state record is unreadable", addr), Detail: err.Error()}))
+			r.addDiags(append(diags, unreadableDiag(addr, err)))
 			return false
 		}
 		prior, private, tainted = v, rs.Private, rs.Tainted
