@@ -11,6 +11,7 @@ import (
 	"github.com/berthhq/berth/executor"
 	"github.com/berthhq/berth/planner"
 	"github.com/berthhq/berth/schemas/addrs"
+	"github.com/berthhq/berth/state"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -583,6 +584,26 @@ func TestUnreadableRecord(t *testing.T) {
 			diags := e.planErr(mutate...)
 			if len(diags) != 1 || diags[0].Summary != "test_thing.a: state record is unreadable" ||
 				!strings.Contains(diags[0].Detail, "decode attributes of test_thing.a") {
+				t.Errorf("diagnostics: %s", diags.Error())
+			}
+		})
+	}
+}
+
+// TestRecordWithoutProvider: a recorded instance of a type no provider
+// serves stops the plan with one diagnostic saying how to go on, whether
+// refresh or orphan planning finds it.
+func TestRecordWithoutProvider(t *testing.T) {
+	for name, skipRefresh := range map[string]bool{"refresh": false, "orphan without refresh": true} {
+		t.Run(name, func(t *testing.T) {
+			e := newEngine(t)
+			e.config(`resource "test_thing" "a" { value = "v" }`)
+			e.converge()
+			addr := addrs.Instance{Resource: addrs.Resource{Type: "other_thing", Name: "x"}}
+			e.st.Set(&state.Resource{Addr: addr, Provider: "other", Attributes: []byte(`{}`)})
+			diags := e.planErr(func(o *planner.Options) { o.SkipRefresh = skipRefresh })
+			if len(diags) != 1 || diags[0].Summary != `other_thing.x: no provider serves resource type "other_thing"` ||
+				!strings.Contains(diags[0].Detail, "berth state rm other_thing.x") {
 				t.Errorf("diagnostics: %s", diags.Error())
 			}
 		})

@@ -1,8 +1,6 @@
 package planner
 
 import (
-	"fmt"
-
 	"github.com/berthhq/berth/schemas/addrs"
 	"github.com/berthhq/berth/spec"
 	"github.com/hashicorp/hcl/v2"
@@ -28,7 +26,7 @@ func (r *run) planOrphans() {
 		}
 		schema, ok := r.opts.Providers.Schema(rs.Addr.Type)
 		if !ok {
-			r.addDiags(hcl.Diagnostics{{Severity: hcl.DiagError, Summary: fmt.Sprintf("%s: no provider serves resource type %q", rs.Addr, rs.Addr.Type)}})
+			r.addDiags(hcl.Diagnostics{noProviderDiag(rs.Addr)})
 			continue
 		}
 		before, err := rs.Value(schema.Block.ImpliedType())

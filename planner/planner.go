@@ -273,6 +273,16 @@ func (r *run) configResource(a addrs.Resource) *spec.Resource {
 	return cfg.Resources[a.Type+"."+a.Name]
 }
 
+// noProviderDiag says that no provider serves the type of addr, which the
+// state records, and what to do.
+func noProviderDiag(addr addrs.Instance) *hcl.Diagnostic {
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  fmt.Sprintf("%s: no provider serves resource type %q", addr, addr.Type),
+		Detail:   "The state records this resource but no installed provider serves its type. Install the provider plugin, or remove the record with: berth state rm " + addr.String(),
+	}
+}
+
 // unreadableDiag says that addr's record in the state does not decode
 // against its type's schema.
 func unreadableDiag(addr addrs.Instance, err error) *hcl.Diagnostic {

@@ -58,11 +58,7 @@ func refresh(ctx context.Context, reg *providers.Registry, prior *state.State, p
 func refreshOne(ctx context.Context, reg *providers.Registry, r *state.Resource) (*ResourceChange, hcl.Diagnostics) {
 	p, pname, ok := reg.ForType(r.Addr.Type)
 	if !ok {
-		return nil, hcl.Diagnostics{{
-			Severity: hcl.DiagError,
-			Summary:  fmt.Sprintf("%s: no provider serves resource type %q", r.Addr, r.Addr.Type),
-			Detail:   "The state records this resource but no installed provider serves its type. Install the provider plugin, or remove the record with: berth state rm " + r.Addr.String(),
-		}}
+		return nil, hcl.Diagnostics{noProviderDiag(r.Addr)}
 	}
 	schema, _ := reg.Schema(r.Addr.Type)
 	prior, err := r.Value(schema.Block.ImpliedType())
