@@ -1,9 +1,9 @@
 package executor_test
 
 import (
-	"fmt"
 	"bytes"
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
