@@ -37,7 +37,7 @@ func valueAction(before, after cty.Value) planner.Action {
 // isSensitive reports whether path is, or is inside, a sensitive path.
 func (d *differ) isSensitive(path cty.Path) bool {
 	for _, p := range d.sensitive {
-		if hasPrefix(path, p) {
+		if path.HasPrefix(p) {
 			return true
 		}
 	}
@@ -53,10 +53,6 @@ func (d *differ) forces(path cty.Path) string {
 		}
 	}
 	return ""
-}
-
-func hasPrefix(path, prefix cty.Path) bool {
-	return len(prefix) <= len(path) && path[:len(prefix)].Equals(prefix)
 }
 
 // child returns path extended by one step without aliasing path's array.

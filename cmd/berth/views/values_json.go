@@ -81,7 +81,7 @@ func sensitiveLeaf(block *schemas.Block, paths []cty.Path) func(cty.Value, cty.P
 			return false
 		}
 		for _, p := range paths {
-			if hasPrefix(path, p) {
+			if path.HasPrefix(p) {
 				return true
 			}
 		}
