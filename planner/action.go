@@ -88,6 +88,9 @@ const (
 	ReasonDrift
 	// ReasonGone: the instance vanished behind berth's back and is recreated.
 	ReasonGone
+	// ReasonRollback: a rollback plan moves the instance back to the
+	// configuration of a recorded revision (Plan.Rollback).
+	ReasonRollback
 )
 
 func (r Reason) String() string {
@@ -108,6 +111,8 @@ func (r Reason) String() string {
 		return "restore_drift"
 	case ReasonGone:
 		return "create_because_gone"
+	case ReasonRollback:
+		return "update_because_rollback"
 	}
 	return ""
 }

@@ -18,6 +18,8 @@ type Options struct {
 	Mode      Mode
 	Targets   []addrs.Target
 	Replace   []addrs.Instance
+	// Rollback is what RollbackMode rolls back (required in that mode).
+	Rollback *Rollback
 	// SkipRefresh is -refresh=false: diff against recorded state as is.
 	SkipRefresh bool
 	Parallelism int // refresh and planning concurrency; 0 means 10

@@ -15,8 +15,9 @@ import (
 // they depend on are known, and computes the final outputs. The executor
 // uses it through its Finalizer interface.
 type Evaluator struct {
-	opts Options
-	vars map[string]cty.Value
+	opts     Options
+	vars     map[string]cty.Value
+	rollback *Rollback
 }
 
 // NewEvaluator prepares apply-time evaluation of plan p made from opts.
@@ -30,7 +31,7 @@ func NewEvaluator(opts Options, p *Plan) *Evaluator {
 		}
 		vars[name] = v
 	}
-	return &Evaluator{opts: opts, vars: vars}
+	return &Evaluator{opts: opts, vars: vars, rollback: p.Rollback}
 }
 
 // Finalize returns change with its unknown values resolved against the
@@ -40,6 +41,9 @@ func NewEvaluator(opts Options, p *Plan) *Evaluator {
 func (e *Evaluator) Finalize(ctx context.Context, change *ResourceChange, st *state.State) (*ResourceChange, hcl.Diagnostics) {
 	if change.Action == Delete || change.Action == NoOp || change.After.IsWhollyKnown() {
 		return change, nil
+	}
+	if isRollbackTarget(e.rollback, change.Addr) {
+		return finalRollback(change)
 	}
 	ev := newEvaluator(e.opts.Config, e.vars, e.dependencyValues(change, st))
 	cfg := ev.modules[change.Addr.Module.String()]
@@ -183,4 +187,18 @@ func formatPath(p cty.Path) string {
 		return "the top level"
 	}
 	return providers.FormatPath(p)
+}
+
+// finalRollback is Finalize for the change of a rollback plan: its
+// configuration is the recorded revision's, taken from state rather
+// than from the configuration files, and wholly known when planned, so
+// there is nothing to evaluate again; what only apply can know (the new
+// replicas) the provider fills in as it applies.
+func finalRollback(change *ResourceChange) (*ResourceChange, hcl.Diagnostics) {
+	if !change.Config.IsWhollyKnown() {
+		return nil, hcl.Diagnostics{{Severity: hcl.DiagError,
+			Summary: fmt.Sprintf("%s: the rollback's configuration has unknown values", change.Addr),
+			Detail:  "A rollback is planned from recorded values only. Make the rollback plan again."}}
+	}
+	return change, nil
 }

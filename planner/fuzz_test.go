@@ -27,8 +27,8 @@ func FuzzReadPlanFile(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(buf.Bytes())
-	f.Add([]byte(`{"magic":"berth-plan","version":2}`))
-	f.Add([]byte(`{"magic":"berth-plan","version":2,"changes":[{"address":"test_thing.x","action":"create","before":"AA=="}]}`))
+	f.Add([]byte(`{"magic":"berth-plan","version":3}`))
+	f.Add([]byte(`{"magic":"berth-plan","version":3,"changes":[{"address":"test_thing.x","action":"create","before":"AA=="}]}`))
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := planner.ReadPlanFile(bytes.NewReader(data), reg)

@@ -16,12 +16,28 @@ const (
 	NormalMode      Mode = iota // converge the world to the configuration
 	DestroyMode                 // delete everything recorded
 	RefreshOnlyMode             // only record drift in state
+	// RollbackMode moves one instance back to a revision its provider
+	// recorded (providers.RevisionKeeper), keeping everything else as
+	// it is: see Plan.Rollback.
+	RollbackMode
 )
+
+// Rollback names the target of a RollbackMode plan. In Options, Revision
+// 0 asks for the revision before the current one that rolled out; in a
+// Plan, Revision is the revision chosen and From the one the instance
+// ran when the plan was made.
+type Rollback struct {
+	Addr     addrs.Instance
+	Revision int
+	From     int
+}
 
 // Plan is the result of planning: data, never modified once made.
 type Plan struct {
-	Mode    Mode
-	Changes []*ResourceChange // sorted by address; includes no-ops
+	Mode Mode
+	// Rollback is the target of a RollbackMode plan, nil otherwise.
+	Rollback *Rollback
+	Changes  []*ResourceChange // sorted by address; includes no-ops
 	// Drift lists the differences refresh found between recorded state and
 	// the real world, before configuration was considered.
 	Drift   []*ResourceChange

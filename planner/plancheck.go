@@ -97,7 +97,12 @@ func (r *run) sourceDiags(addr addrs.Instance, op string, ds providers.Diagnosti
 }
 
 // sourceDiagsIn is sourceDiags with the instance's source at hand.
+// A change planned from state alone (a rollback) has no source: its
+// diagnostics name the address only.
 func sourceDiagsIn(src instanceSource, addr addrs.Instance, op string, ds providers.Diagnostics) hcl.Diagnostics {
+	if src.rc == nil {
+		return providerDiags(addr.String(), op, ds)
+	}
 	out := make(hcl.Diagnostics, 0, len(ds))
 	for _, d := range ds {
 		hd := providerDiags(addr.String(), op, providers.Diagnostics{d})[0]

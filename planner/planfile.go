@@ -18,8 +18,10 @@ import (
 // planFileVersion is the plan file format this berth writes and reads.
 // A plan file is only ever applied by the berth that made it, so there is
 // no upgrade chain: any other version is refused. Version 2 added
-// waits_for, an order an older berth would not keep.
-const planFileVersion = 2
+// waits_for, an order an older berth would not keep; version 3 added
+// rollback plans (mode and rollback), which an older berth would apply
+// as a normal plan against the configuration's values.
+const planFileVersion = 3
 
 // planFileMagic marks a berth plan file.
 const planFileMagic = "berth-plan"
@@ -33,6 +35,7 @@ type planFile struct {
 	Magic        string              `json:"magic"`
 	Version      int                 `json:"version"`
 	Mode         Mode                `json:"mode"`
+	Rollback     *rollbackFile       `json:"rollback,omitempty"`
 	ConfigHash   string              `json:"config_hash"`
 	StateLineage string              `json:"state_lineage"`
 	StateSerial  uint64              `json:"state_serial"`
@@ -44,6 +47,13 @@ type planFile struct {
 	Outputs      []outputFile        `json:"outputs,omitempty"`
 	PriorState   json.RawMessage     `json:"prior_state"`
 	Timestamp    time.Time           `json:"timestamp"`
+}
+
+// rollbackFile is Plan.Rollback.
+type rollbackFile struct {
+	Address  string `json:"address"`
+	Revision int    `json:"revision"`
+	From     int    `json:"from"`
 }
 
 // dynValue is a value of any type: its type as JSON, its value as msgpack.
@@ -84,6 +94,9 @@ func WritePlanFile(w io.Writer, p *Plan) error {
 		Magic: planFileMagic, Version: planFileVersion, Mode: p.Mode, ConfigHash: p.ConfigHash,
 		StateLineage: p.StateLineage, StateSerial: p.StateSerial, Timestamp: p.Timestamp,
 		Variables: map[string]dynValue{},
+	}
+	if rb := p.Rollback; rb != nil {
+		pf.Rollback = &rollbackFile{Address: rb.Addr.String(), Revision: rb.Revision, From: rb.From}
 	}
 	for name, v := range p.Variables {
 		dv, err := encodeDyn(v)
@@ -214,7 +227,10 @@ func ReadPlanFile(r io.Reader, reg *providers.Registry) (*Plan, error) {
 	if pf.Magic != planFileMagic {
 		return nil, fmt.Errorf("%w: not a berth plan file", ErrPlanFile)
 	}
-	if pf.Version != planFileVersion {
+	switch {
+	case pf.Version > planFileVersion:
+		return nil, fmt.Errorf("%w: format version %d, made by a newer berth (this berth reads %d); apply it with the berth that made it, or make the plan again with this berth", ErrPlanFile, pf.Version, planFileVersion)
+	case pf.Version != planFileVersion:
 		return nil, fmt.Errorf("%w: format version %d, this berth reads %d; make the plan again with this berth", ErrPlanFile, pf.Version, planFileVersion)
 	}
 	p := &Plan{Mode: pf.Mode, ConfigHash: pf.ConfigHash, StateLineage: pf.StateLineage, StateSerial: pf.StateSerial,
@@ -226,6 +242,9 @@ func ReadPlanFile(r io.Reader, reg *providers.Registry) (*Plan, error) {
 }
 
 func decodePlanParts(pf *planFile, p *Plan, reg *providers.Registry) error {
+	if err := decodeMode(pf, p); err != nil {
+		return err
+	}
 	for name, dv := range pf.Variables {
 		v, err := decodeDyn(dv)
 		if err != nil {
@@ -359,4 +378,23 @@ func parseAction(s string) Action {
 		}
 	}
 	return invalidAction
+}
+
+// decodeMode checks the plan's mode and reads its rollback target, which
+// a rollback plan has and no other plan does.
+func decodeMode(pf *planFile, p *Plan) error {
+	switch {
+	case pf.Mode > RollbackMode:
+		return fmt.Errorf("unknown plan mode %d", pf.Mode)
+	case (pf.Mode == RollbackMode) != (pf.Rollback != nil):
+		return errors.New("a rollback plan names its target, and only a rollback plan does")
+	case pf.Rollback == nil:
+		return nil
+	}
+	addr, err := addrs.ParseInstance(pf.Rollback.Address)
+	if err != nil {
+		return fmt.Errorf("rollback: %v", err)
+	}
+	p.Rollback = &Rollback{Addr: addr, Revision: pf.Rollback.Revision, From: pf.Rollback.From}
+	return nil
 }

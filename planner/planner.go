@@ -36,6 +36,7 @@ type run struct {
 	failed  map[string]bool            // resources whose planning failed
 	diags   hcl.Diagnostics
 
+	rollback   *Rollback   // RollbackMode: the target as planned
 	names      []nameClaim // runtime names taken, for checkNames
 	validating bool        // Validate: evaluate and validate only, plan nothing
 }
@@ -61,6 +62,9 @@ func (r *run) record(c *ResourceChange) {
 // something; diagnostics carry source ranges.
 func MakePlan(ctx context.Context, opts Options) (*Plan, hcl.Diagnostics) {
 	g, diags := buildGraph(opts.Config)
+	if opts.Mode == RollbackMode {
+		diags = append(diags, checkRollbackOptions(opts)...)
+	}
 	if diags.HasErrors() {
 		return nil, diags
 	}
@@ -94,9 +98,12 @@ func MakePlan(ctx context.Context, opts Options) (*Plan, hcl.Diagnostics) {
 	r.ev = newEvaluator(opts.Config, opts.Variables, r.values)
 	r.targets = newTargetSet(opts.Targets, g, r.prior)
 
-	if opts.Mode == DestroyMode {
+	switch opts.Mode {
+	case DestroyMode:
 		r.planDestroy()
-	} else {
+	case RollbackMode:
+		r.planRollback(ctx)
+	default:
 		r.planResources(ctx)
 		r.addDiags(r.checkNames())
 		r.planOrphans()
@@ -150,7 +157,7 @@ func (r *run) planResources(ctx context.Context) {
 // assemble builds the immutable Plan from the run's results.
 func (r *run) assemble(ctx context.Context, drift []*ResourceChange) *Plan {
 	p := &Plan{
-		Mode: r.opts.Mode, Drift: drift, PriorState: r.prior,
+		Mode: r.opts.Mode, Rollback: r.rollback, Drift: drift, PriorState: r.prior,
 		ConfigHash: r.opts.Config.Hash, Targets: r.opts.Targets, Replace: r.opts.Replace,
 		Variables: unmarkVars(r.opts.Variables), Timestamp: time.Now().UTC(),
 	}
@@ -165,7 +172,7 @@ func (r *run) assemble(ctx context.Context, drift []*ResourceChange) *Plan {
 	r.fillDependencies(p.Changes)
 	propagateCreateBeforeDestroy(p.Changes)
 	sortChanges(p.Changes)
-	if r.opts.Mode == NormalMode {
+	if r.opts.Mode == NormalMode || r.opts.Mode == RollbackMode {
 		r.checkPlan(ctx, p.Changes)
 	}
 	p.Outputs = r.planOutputs()
@@ -200,7 +207,7 @@ func (r *run) fillDependencies(changes []*ResourceChange) {
 		}
 	}
 	for _, c := range changes {
-		if c.Action == Delete {
+		if c.Action == Delete || r.opts.Mode == RollbackMode {
 			c.Dependencies = r.recordedDeps(c.Addr)
 			continue
 		}

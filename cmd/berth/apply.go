@@ -117,6 +117,7 @@ func (a *app) applySaved(cmd *cobra.Command, f *planFlags, path string) error {
 		return err
 	}
 	f.destroy = p.Mode == planner.DestroyMode
+	f.rollback = p.Rollback
 	op.vars = p.Variables
 	if op.vars == nil {
 		op.vars = map[string]cty.Value{}
@@ -126,6 +127,9 @@ func (a *app) applySaved(cmd *cobra.Command, f *planFlags, path string) error {
 	}
 	if err := checkFresh(p, op); err != nil {
 		return err
+	}
+	if p.Rollback != nil {
+		return op.applyRollback(cmd, p)
 	}
 	return op.apply(cmd, p)
 }

@@ -13,11 +13,19 @@ import (
 	"github.com/berthhq/berth/cmd/berth/views"
 	"github.com/berthhq/berth/executor"
 	"github.com/berthhq/berth/planner"
+	"github.com/berthhq/berth/state"
 	"github.com/spf13/cobra"
 )
 
 // apply carries out p, showing progress, and reports the outcome.
 func (op *operation) apply(cmd *cobra.Command, p *planner.Plan) error {
+	_, err := op.applyPlan(cmd, p)
+	return err
+}
+
+// applyPlan is apply, returning the new state when every change
+// succeeded.
+func (op *operation) applyPlan(cmd *cobra.Command, p *planner.Plan) (*state.State, error) {
 	a := op.app
 	stdout := cmd.OutOrStdout()
 	colors := a.colors(stdout)
@@ -29,7 +37,7 @@ func (op *operation) apply(cmd *cobra.Command, p *planner.Plan) error {
 	progress := views.NewProgress(stdout, colors)
 	opts, err := op.options()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	fmt.Fprintln(stdout)
 	newState, results, err := executor.Apply(ctx, executor.Options{
@@ -43,18 +51,18 @@ func (op *operation) apply(cmd *cobra.Command, p *planner.Plan) error {
 	})
 	progress.Stop()
 	if failed := a.reportFailures(results, err); failed {
-		return errReported
+		return nil, errReported
 	}
 	if skipped := countSkipped(results); stopped() && skipped > 0 {
 		a.errorf("apply stopped by an interrupt: %d change(s) were not started; run berth apply again to finish", skipped)
-		return errReported
+		return nil, errReported
 	}
 	views.WriteApplyComplete(stdout, results, p.Mode == planner.DestroyMode, colors)
 	if p.Mode != planner.DestroyMode && newState != nil && len(newState.Outputs) > 0 {
 		fmt.Fprintf(stdout, "\n%s\n\n", colors.Bold(colors.Green("Outputs:")))
-		return views.WriteOutputs(stdout, newState.Outputs)
+		return newState, views.WriteOutputs(stdout, newState.Outputs)
 	}
-	return nil
+	return newState, nil
 }
 
 // reportFailures prints every failed change with its error, and err when

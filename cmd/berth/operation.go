@@ -21,6 +21,9 @@ type planFlags struct {
 	refresh     bool
 	parallelism int
 	destroy     bool
+	// rollback is the target of berth rollback (and of a saved rollback
+	// plan being applied); nil for every other operation.
+	rollback *planner.Rollback
 }
 
 func (f *planFlags) register(cmd *cobra.Command, destroyFlag bool) {
@@ -41,6 +44,9 @@ func (f *planFlags) register(cmd *cobra.Command, destroyFlag bool) {
 func (f *planFlags) mode() planner.Mode {
 	if f.destroy {
 		return planner.DestroyMode
+	}
+	if f.rollback != nil {
+		return planner.RollbackMode
 	}
 	return planner.NormalMode
 }
@@ -107,6 +113,7 @@ func (op *operation) options() (planner.Options, error) {
 		State:       op.prior,
 		Providers:   op.reg,
 		Mode:        op.flags.mode(),
+		Rollback:    op.flags.rollback,
 		SkipRefresh: !op.flags.refresh,
 		Parallelism: op.flags.parallelism,
 	}

@@ -29,6 +29,7 @@ func WritePlan(w io.Writer, p *planner.Plan, colors Colors) error {
 		b.WriteString("\nYou can apply this plan to save these new output values to the berth\nstate, without changing any real infrastructure.\n")
 	default:
 		writeLegend(&b, changes, colors)
+		writeRollback(&b, p, colors)
 		b.WriteString("\nberth will perform the following actions:\n\n")
 		for _, c := range changes {
 			writeResourceChange(&b, c, colors, false)
@@ -72,6 +73,13 @@ func writeNoChanges(b *strings.Builder, p *planner.Plan, colors Colors) {
 	}
 	fmt.Fprintf(b, "\n%s Your infrastructure matches the configuration.\n\n", colors.Bold(colors.Green("No changes.")))
 	b.WriteString("berth has compared your real infrastructure against your configuration\nand found no differences, so no changes are needed.\n")
+}
+
+// writeRollback says what a rollback plan rolls back, and from where.
+func writeRollback(b *strings.Builder, p *planner.Plan, colors Colors) {
+	if rb := p.Rollback; rb != nil {
+		fmt.Fprintf(b, "\n%s rolling back from revision %d to the template of revision %d\n", colors.Bold(rb.Addr.String()+":"), rb.From, rb.Revision)
+	}
 }
 
 // writeLegend lists the markers that the plan uses.
@@ -220,6 +228,8 @@ func reasonLine(c *planner.ResourceChange) string {
 		return "because it was deleted outside of berth"
 	case planner.ReasonDrift:
 		return "restoring changes made outside of berth"
+	case planner.ReasonRollback:
+		return "rolling back to a recorded revision"
 	}
 	return ""
 }
