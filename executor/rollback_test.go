@@ -3,6 +3,7 @@ package executor_test
 import (
 	"bytes"
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -158,5 +159,37 @@ func TestRollbackRefused(t *testing.T) {
 				t.Errorf("error %q, want %q", diags.Error(), tc.want)
 			}
 		})
+	}
+}
+
+// TestRollbackKeepsSensitivePaths: what the state records as sensitive
+// stays hidden in the rollback plan and recorded after its apply,
+// though the plan is made from state rather than the configuration.
+func TestRollbackKeepsSensitivePaths(t *testing.T) {
+	e, _ := newKeeperEngine(t)
+	e.config(`
+variable "pw" {
+  default   = "s3cret"
+  sensitive = true
+}
+resource "test_thing" "a" {
+  value = "new"
+  tags  = { k = var.pw }
+}
+`)
+	e.converge()
+	p := e.plan(rollbackOf("test_thing.a", 1))
+	var got []string
+	for _, sp := range change(t, p, "test_thing.a").SensitivePaths {
+		got = append(got, providers.FormatPath(sp))
+	}
+	if !slices.Contains(got, `tags["k"]`) {
+		t.Fatalf("sensitive paths %v, want tags[\"k\"]", got)
+	}
+	if _, err := e.apply(p); err != nil {
+		t.Fatal(err)
+	}
+	if rec := e.st.Resource(change(t, p, "test_thing.a").Addr); rec == nil || !slices.Contains(rec.SensitivePaths, `tags["k"]`) {
+		t.Errorf("record after the rollback: %+v, want tags[\"k\"] sensitive", rec)
 	}
 }

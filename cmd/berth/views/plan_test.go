@@ -136,7 +136,11 @@ func planCases() map[string]*planner.Plan {
 		{Name: "same", Action: planner.NoOp, Before: cty.True, After: cty.True},
 	}
 	drift := change("web", planner.Update, boxVal(nil), boxVal(map[string]cty.Value{"replicas": cty.NumberIntVal(1)}))
+	rolledBack := change("web", planner.Update, boxVal(nil), boxVal(map[string]cty.Value{"image": cty.StringVal("nginx:1.24")}))
+	rolledBack.Reason = planner.ReasonRollback
 	return map[string]*planner.Plan{
+		"rollback": {Mode: planner.RollbackMode, Rollback: &planner.Rollback{Addr: rolledBack.Addr, Revision: 1, From: 2},
+			Changes: []*planner.ResourceChange{rolledBack}, Timestamp: ts},
 		"create":    {Changes: []*planner.ResourceChange{change("web", planner.Create, nullBox, created)}, Timestamp: ts},
 		"update":    {Changes: []*planner.ResourceChange{updated}, Timestamp: ts},
 		"replace":   {Changes: []*planner.ResourceChange{replaced}, Timestamp: ts},
