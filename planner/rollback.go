@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/berthhq/berth/providers"
+	"github.com/berthhq/berth/schemas"
 	"github.com/berthhq/berth/schemas/addrs"
 	"github.com/berthhq/berth/state"
 	"github.com/hashicorp/hcl/v2"
@@ -64,12 +65,28 @@ func (r *run) planRollback(ctx context.Context) {
 	}
 }
 
+// recordedValue is rs's refreshed value with its schema, or why it
+// cannot be read.
+func (r *run) recordedValue(rs *state.Resource) (cty.Value, *schemas.Resource, *hcl.Diagnostic) {
+	schema, found := r.opts.Providers.Schema(rs.Addr.Type)
+	if !found {
+		return cty.NilVal, nil, noProviderDiag(rs.Addr)
+	}
+	if v, ok := r.priorVals[rs.Addr.String()]; ok {
+		return v, schema, nil
+	}
+	v, err := rs.Value(schema.Block.ImpliedType())
+	if err != nil {
+		return cty.NilVal, nil, unreadableDiag(rs.Addr, err)
+	}
+	return v, schema, nil
+}
+
 // keepAsIs records a no-op change of a recorded instance.
 func (r *run) keepAsIs(rs *state.Resource) {
-	v, ok := r.priorVals[rs.Addr.String()]
-	schema, found := r.opts.Providers.Schema(rs.Addr.Type)
-	if !ok || !found {
-		r.addDiags(errorDiag(fmt.Sprintf("%s: state record is unreadable", rs.Addr), "Its type has no provider, or its attributes do not fit the type's schema."))
+	v, schema, diag := r.recordedValue(rs)
+	if diag != nil {
+		r.addDiags(hcl.Diagnostics{diag})
 		return
 	}
 	_, pname, _ := r.opts.Providers.ForType(rs.Addr.Type)
@@ -85,10 +102,9 @@ func (r *run) keepAsIs(rs *state.Resource) {
 // revision and plans it as an in-place update.
 func (r *run) planRollbackChange(ctx context.Context, rs *state.Resource) (*ResourceChange, hcl.Diagnostics) {
 	addr := rs.Addr
-	prior, ok := r.priorVals[addr.String()]
-	schema, found := r.opts.Providers.Schema(addr.Type)
-	if !ok || !found {
-		return nil, errorDiag(fmt.Sprintf("%s: state record is unreadable", addr), "")
+	prior, schema, diag := r.recordedValue(rs)
+	if diag != nil {
+		return nil, hcl.Diagnostics{diag}
 	}
 	prov, pname, _ := r.opts.Providers.ForType(addr.Type)
 	keeper, can := prov.(providers.RevisionKeeper)
