@@ -1,9 +1,8 @@
 package schemas_test
 
 import (
-	"bytes"
 	"flag"
-	"fmt"
+	"github.com/berthhq/berth/internal/genpages"
 	"maps"
 	"os"
 	"path/filepath"
@@ -34,12 +33,12 @@ func TestLanguageReferenceUpToDate(t *testing.T) {
 		t.Fatal(err)
 	}
 	if *update {
-		if err := writePages(langDocDir, pages); err != nil {
+		if err := genpages.Write(langDocDir, withNewlines(pages)); err != nil {
 			t.Fatal(err)
 		}
 		return
 	}
-	for _, problem := range comparePages(langDocDir, pages) {
+	for _, problem := range genpages.Compare(langDocDir, withNewlines(pages)) {
 		t.Errorf("%s\nThe language reference is generated from the schemas package: run `go generate ./...` and commit docs/language.", problem)
 	}
 }
@@ -130,71 +129,11 @@ func referencePages() []refPage {
 	return pages
 }
 
-// writePages makes dir hold exactly pages: it writes every page and
-// removes any other *.md file.
-func writePages(dir string, pages map[string][]byte) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	old, _ := filepath.Glob(filepath.Join(dir, "*.md"))
-	for _, path := range old {
-		if _, keep := pages[filepath.Base(path)]; !keep {
-			if err := os.Remove(path); err != nil {
-				return err
-			}
-		}
-	}
+// withNewlines ends every page with a newline, as the files are written.
+func withNewlines(pages map[string][]byte) map[string][]byte {
+	out := make(map[string][]byte, len(pages))
 	for name, data := range pages {
-		if err := os.WriteFile(filepath.Join(dir, name), append(data, '\n'), 0o644); err != nil {
-			return err
-		}
+		out[name] = append(slices.Clone(data), '\n')
 	}
-	return nil
-}
-
-// comparePages lists how dir's *.md files differ from pages: missing,
-// no longer generated, or changed (with the first changed line).
-func comparePages(dir string, pages map[string][]byte) []string {
-	var problems []string
-	for _, name := range slices.Sorted(maps.Keys(pages)) {
-		path := filepath.ToSlash(filepath.Join(dir, name))
-		got, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil {
-			problems = append(problems, fmt.Sprintf("%s is missing: %v", path, err))
-			continue
-		}
-		want := append(slices.Clone(pages[name]), '\n')
-		if !bytes.Equal(want, got) {
-			line, w, g := firstDiff(want, got)
-			problems = append(problems, fmt.Sprintf("%s is out of date at line %d:\n  generated: %q\n  committed: %q", path, line, w, g))
-		}
-	}
-	files, _ := filepath.Glob(filepath.Join(dir, "*.md"))
-	for _, f := range files {
-		if _, ok := pages[filepath.Base(f)]; !ok {
-			problems = append(problems, fmt.Sprintf("%s is no longer generated", filepath.ToSlash(f)))
-		}
-	}
-	return problems
-}
-
-// firstDiff finds the first line (1-based) where two different texts
-// differ, and the two lines.
-func firstDiff(want, got []byte) (int, string, string) {
-	wl := strings.Split(string(want), "\n")
-	gl := strings.Split(string(got), "\n")
-	for i := range max(len(wl), len(gl)) {
-		if i >= len(wl) || i >= len(gl) || wl[i] != gl[i] {
-			return i + 1, at(wl, i), at(gl, i)
-		}
-	}
-	return len(wl), "", ""
-}
-
-// at is lines[i], or "" past the end.
-func at(lines []string, i int) string {
-	if i < len(lines) {
-		return lines[i]
-	}
-	return ""
+	return out
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"github.com/berthhq/berth/internal/genpages"
 	"maps"
 	"os"
 	"path/filepath"
@@ -34,12 +35,12 @@ func TestCLIReferenceUpToDate(t *testing.T) {
 	}
 	checkNoMachinePaths(t, pages)
 	if *update {
-		if err := writePages(cliDocDir, pages); err != nil {
+		if err := genpages.Write(cliDocDir, pages); err != nil {
 			t.Fatal(err)
 		}
 		return
 	}
-	for _, problem := range comparePages(cliDocDir, pages) {
+	for _, problem := range genpages.Compare(cliDocDir, pages) {
 		t.Errorf("%s\nThe CLI reference is generated from the cobra commands: run `go generate ./...` and commit docs/cli.", problem)
 	}
 }
@@ -115,74 +116,4 @@ func renderCLIReference(root *cobra.Command) (map[string][]byte, error) {
 	}
 	pages["README.md"] = index.Bytes()
 	return pages, nil
-}
-
-// writePages makes dir hold exactly pages: it writes every page and
-// removes any other *.md file.
-func writePages(dir string, pages map[string][]byte) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	old, _ := filepath.Glob(filepath.Join(dir, "*.md"))
-	for _, path := range old {
-		if _, keep := pages[filepath.Base(path)]; !keep {
-			if err := os.Remove(path); err != nil {
-				return err
-			}
-		}
-	}
-	for name, data := range pages {
-		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// comparePages lists how dir's *.md files differ from pages: missing,
-// stale (no longer generated) or changed, with the first changed line.
-func comparePages(dir string, pages map[string][]byte) []string {
-	var problems []string
-	for _, name := range slices.Sorted(maps.Keys(pages)) {
-		path := filepath.ToSlash(filepath.Join(dir, name))
-		got, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil {
-			problems = append(problems, fmt.Sprintf("%s is missing: %v", path, err))
-			continue
-		}
-		if line, want, have, differ := firstDiff(pages[name], got); differ {
-			problems = append(problems, fmt.Sprintf("%s is out of date at line %d:\n  generated: %q\n  committed: %q", path, line, want, have))
-		}
-	}
-	files, _ := filepath.Glob(filepath.Join(dir, "*.md"))
-	for _, f := range files {
-		if _, ok := pages[filepath.Base(f)]; !ok {
-			problems = append(problems, fmt.Sprintf("%s is no longer generated (its command is gone)", filepath.ToSlash(f)))
-		}
-	}
-	return problems
-}
-
-// firstDiff finds the first line (1-based) where want and got differ, and
-// the two lines.
-func firstDiff(want, got []byte) (line int, w, g string, differ bool) {
-	if bytes.Equal(want, got) {
-		return 0, "", "", false
-	}
-	wl := strings.Split(string(want), "\n")
-	gl := strings.Split(string(got), "\n")
-	for i := range max(len(wl), len(gl)) {
-		if i >= len(wl) || i >= len(gl) || wl[i] != gl[i] {
-			return i + 1, lineAt(wl, i), lineAt(gl, i), true
-		}
-	}
-	return len(wl), "", "", true
-}
-
-// lineAt is lines[i], or "" past the end.
-func lineAt(lines []string, i int) string {
-	if i < len(lines) {
-		return lines[i]
-	}
-	return ""
 }
